@@ -1,0 +1,61 @@
+//! Who may do what. Every change is made by an `Actor` that this module vouches for: an active admin.
+//! The sign-in rule lives here too: a deactivated person cannot sign in.
+
+use rusqlite::{OptionalExtension, Transaction};
+
+use crate::audit::{Actor, Source};
+use crate::error::{Error, Result};
+use crate::workspace::Workspace;
+
+struct Account {
+    name: String,
+    role: String,
+    status: String,
+}
+
+fn account_tx(tx: &Transaction, id: &str) -> Result<Option<Account>> {
+    Ok(tx
+        .query_row("SELECT name, role, status FROM people WHERE id = ?1", [id], |r| {
+            Ok(Account { name: r.get(0)?, role: r.get(1)?, status: r.get(2)? })
+        })
+        .optional()?)
+}
+
+/// The refusal every sign-in of a deactivated person gets.
+pub fn deactivated_refusal() -> Error {
+    Error::forbidden("This account is deactivated — ask your admin.")
+}
+
+/// Checks that the person may sign in at all: they exist and are active.
+pub fn check_sign_in_tx(tx: &Transaction, id: &str) -> Result<()> {
+    match account_tx(tx, id)? {
+        None => Err(Error::forbidden("There is no account for this sign-in.")),
+        Some(a) if a.status != "active" => Err(deactivated_refusal()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// An actor for `id`, who must be an active admin.
+pub fn admin(ws: &Workspace, id: &str, source: Source) -> Result<Actor> {
+    ws.read(|tx| {
+        check_sign_in_tx(tx, id)?;
+        let account = account_tx(tx, id)?.expect("checked above");
+        if account.role != "admin" {
+            return Err(Error::forbidden(format!("{} is not an admin: only admins can change accounts.", account.name)));
+        }
+        Ok(Actor { id: Some(id.to_string()), name: account.name, source })
+    })
+}
+
+/// The workspace's first active admin, who holds the app's session until sign-in arrives.
+pub fn first_admin(ws: &Workspace) -> Result<Option<String>> {
+    ws.read(|tx| {
+        Ok(tx
+            .query_row(
+                "SELECT id FROM people WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    })
+}

@@ -1,0 +1,308 @@
+//! The audit log: who changed what, when, from where. Entries are written by `record_tx` inside the
+//! transaction of the change they describe, so a change and its entry exist together or not at all.
+
+use rusqlite::{params, Transaction};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::time;
+use crate::workspace::Workspace;
+
+/// Where a change came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    App,
+    Cli,
+    Import,
+    System,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::App => "app",
+            Source::Cli => "cli",
+            Source::Import => "import",
+            Source::System => "system",
+        }
+    }
+}
+
+/// Who makes a change. Made by `access`, which checks that a person may act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub id: Option<String>,
+    pub name: String,
+    pub source: Source,
+}
+
+impl Actor {
+    /// Roster itself (first-run set-up, migrations): not a person.
+    pub fn system() -> Actor {
+        Actor { id: None, name: "Roster".into(), source: Source::System }
+    }
+}
+
+/// What kind of change an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CompanyCreated,
+    PersonCreated,
+    DemoGenerated,
+    Deactivated,
+    Reactivated,
+    ManagerChanged,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::CompanyCreated => "company_created",
+            Action::PersonCreated => "person_created",
+            Action::DemoGenerated => "demo_generated",
+            Action::Deactivated => "deactivated",
+            Action::Reactivated => "reactivated",
+            Action::ManagerChanged => "manager_changed",
+        }
+    }
+}
+
+/// The person an entry is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    pub id: String,
+    pub name: String,
+}
+
+/// One change to write: `before`/`after` hold just the fields that changed.
+pub struct Entry<'a> {
+    pub action: Action,
+    pub subject: Option<&'a Subject>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Writes one entry in the caller's transaction.
+pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    insert.execute(params![
+        time::now(),
+        change_id,
+        actor.id,
+        actor.name,
+        actor.source.as_str(),
+        entry.action.as_str(),
+        entry.subject.map(|s| &s.id),
+        entry.subject.map(|s| &s.name),
+        entry.before.map(|v| v.to_string()),
+        entry.after.map(|v| v.to_string()),
+    ])?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub change_id: String,
+    pub actor: String,
+    pub source: String,
+    pub action: String,
+    pub subject: Option<Subject>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub summary: String,
+}
+
+/// Which entries to list: every field narrows; `person` matches the actor's or the subject's name or
+/// email; `from`/`to` are inclusive `YYYY-MM-DD` dates.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Filter {
+    pub person: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub subject_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPage {
+    pub total: i64,
+    pub entries: Vec<AuditEntry>,
+}
+
+const COLUMNS: &str = "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, a.before, a.after";
+
+/// A WHERE clause with named parameters (`:person` may appear several times).
+struct Where {
+    sql: String,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Where {
+    fn params(&self) -> Vec<(&str, &dyn rusqlite::ToSql)> {
+        self.args.iter().map(|(k, v)| (*k, v as &dyn rusqlite::ToSql)).collect()
+    }
+}
+
+fn where_clause(filter: &Filter) -> Result<Where> {
+    let mut w = Where { sql: String::from("WHERE 1=1"), args: Vec::new() };
+    let mut add = |clause: &str, name: &'static str, value: String| {
+        w.sql.push_str(clause);
+        w.args.push((name, value));
+    };
+    if let Some(person) = filter.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        add(
+            " AND (lower(a.actor_name) LIKE :person OR lower(a.subject_name) LIKE :person
+                   OR a.subject_id IN (SELECT id FROM people WHERE email LIKE :person)
+                   OR a.actor_id IN (SELECT id FROM people WHERE email LIKE :person))",
+            ":person",
+            format!("%{}%", person.to_lowercase()),
+        );
+    }
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        add(" AND a.action = :action", ":action", action.to_string());
+    }
+    if let Some(from) = filter.from.as_deref().filter(|d| !d.is_empty()) {
+        let day = time::parse_date("From", from)?;
+        add(" AND a.at >= :from", ":from", day.format("%Y-%m-%d").to_string());
+    }
+    if let Some(to) = filter.to.as_deref().filter(|d| !d.is_empty()) {
+        let day = time::parse_date("To", to)?.succ_opt().unwrap_or(chrono::NaiveDate::MAX);
+        add(" AND a.at < :to", ":to", day.format("%Y-%m-%d").to_string());
+    }
+    if let Some(id) = filter.subject_id.as_deref() {
+        add(" AND a.subject_id = :subject", ":subject", id.to_string());
+    }
+    Ok(w)
+}
+
+fn entry_from_row(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    let json = |i: usize| -> rusqlite::Result<Option<Value>> {
+        Ok(row.get::<_, Option<String>>(i)?.and_then(|s| serde_json::from_str(&s).ok()))
+    };
+    let subject = match (row.get::<_, Option<String>>(6)?, row.get::<_, Option<String>>(7)?) {
+        (Some(id), Some(name)) => Some(Subject { id, name }),
+        _ => None,
+    };
+    let mut entry = AuditEntry {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        change_id: row.get(2)?,
+        actor: row.get(3)?,
+        source: row.get(4)?,
+        action: row.get(5)?,
+        subject,
+        before: json(8)?,
+        after: json(9)?,
+        summary: String::new(),
+    };
+    entry.summary = summary(&entry);
+    Ok(entry)
+}
+
+/// One sentence a person reads in the log.
+fn summary(e: &AuditEntry) -> String {
+    let who = e.subject.as_ref().map_or("someone", |s| s.name.as_str());
+    let field = |v: &Option<Value>, key: &str| -> Option<String> {
+        v.as_ref()?.get(key)?.as_str().map(str::to_string)
+    };
+    let undo = if e.after.as_ref().and_then(|a| a.get("undoOf")).is_some() { " (undo)" } else { "" };
+    let text = match e.action.as_str() {
+        "deactivated" => match field(&e.after, "reason") {
+            Some(reason) => format!("Deactivated {who} (reason: {reason})"),
+            None => format!("Deactivated {who}"),
+        },
+        "reactivated" => format!("Reactivated {who}"),
+        "manager_changed" => format!(
+            "Manager of {who}: {} → {}",
+            field(&e.before, "managerName").unwrap_or_else(|| "nobody".into()),
+            field(&e.after, "managerName").unwrap_or_else(|| "nobody".into())
+        ),
+        "person_created" => format!("Added {who}"),
+        "company_created" => format!(
+            "Created the company {} with {} seats",
+            field(&e.after, "name").unwrap_or_default(),
+            e.after.as_ref().and_then(|a| a.get("seats")).and_then(Value::as_i64).unwrap_or(0)
+        ),
+        "demo_generated" => format!(
+            "Generated a demo company of {} people",
+            e.after.as_ref().and_then(|a| a.get("people")).and_then(Value::as_i64).unwrap_or(0)
+        ),
+        other => format!("{other} {who}"),
+    };
+    format!("{text}{undo}")
+}
+
+pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<AuditPage> {
+    let w = where_clause(filter)?;
+    ws.read(|tx| {
+        let total = tx.query_row(&format!("SELECT count(*) FROM audit a {}", w.sql), &*w.params(), |r| r.get(0))?;
+        let mut params = w.params();
+        let (limit, offset) = (limit.clamp(1, 1000), offset.max(0));
+        params.push((":limit", &limit));
+        params.push((":offset", &offset));
+        let mut stmt =
+            tx.prepare(&format!("SELECT {COLUMNS} FROM audit a {} ORDER BY a.id DESC LIMIT :limit OFFSET :offset", w.sql))?;
+        let entries = stmt.query_map(&*params, entry_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(AuditPage { total, entries })
+    })
+}
+
+/// The entries of one change, oldest first (what `undo` reverses).
+pub fn change_entries_tx(tx: &Transaction, change_id: &str) -> Result<Vec<AuditEntry>> {
+    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit a WHERE a.change_id = ?1 ORDER BY a.id"))?;
+    let entries = stmt.query_map([change_id], entry_from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(entries)
+}
+
+/// The distinct actions in the log, for the filter menu.
+pub fn actions(ws: &Workspace) -> Result<Vec<String>> {
+    ws.read(|tx| {
+        let mut stmt = tx.prepare("SELECT DISTINCT action FROM audit ORDER BY action")?;
+        let actions = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(actions)
+    })
+}
+
+/// Writes every entry matching `filter` as CSV, newest first; returns how many.
+pub fn export_csv(ws: &Workspace, filter: &Filter, out: impl std::io::Write) -> Result<usize> {
+    let mut csv = csv::Writer::from_writer(out);
+    let csv_err = |e: csv::Error| crate::error::Error::new(crate::error::Code::Unavailable, format!("Could not write the CSV file: {e}"));
+    csv.write_record(["when", "actor", "source", "action", "person", "person_id", "details", "before", "after"])
+        .map_err(csv_err)?;
+    let mut count = 0;
+    let mut offset = 0;
+    loop {
+        let page = list(ws, filter, offset, 1000)?;
+        for e in &page.entries {
+            let json = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
+            csv.write_record([
+                e.at.as_str(),
+                &e.actor,
+                &e.source,
+                &e.action,
+                e.subject.as_ref().map_or("", |s| s.name.as_str()),
+                e.subject.as_ref().map_or("", |s| s.id.as_str()),
+                &e.summary,
+                &json(&e.before),
+                &json(&e.after),
+            ])
+            .map_err(csv_err)?;
+        }
+        count += page.entries.len();
+        offset += page.entries.len() as i64;
+        if page.entries.is_empty() || offset >= page.total {
+            break;
+        }
+    }
+    csv.flush()?;
+    Ok(count)
+}

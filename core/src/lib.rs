@@ -1,0 +1,18 @@
+//! Roster's domain: the workspace file, the company directory, the account lifecycle, each person's
+//! history and the audit log. The app (`src-tauri`) and `rosterctl` are thin layers over it.
+
+pub mod access;
+pub mod audit;
+pub mod company;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod history;
+pub mod license;
+pub mod lifecycle;
+pub mod people;
+pub mod time;
+pub mod workspace;
+
+pub use error::{Code, Error, Result};
+pub use workspace::Workspace;

@@ -1,0 +1,104 @@
+//! Person rows: adding someone, and finding a person by email or id.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::audit::Subject;
+use crate::error::{Error, Result};
+use crate::time;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Employee,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Employee => "employee",
+        }
+    }
+}
+
+/// A person to add. `email` is checked and compared case-insensitively.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub title: String,
+    pub department: String,
+    pub location: String,
+    pub hire_date: Option<String>,
+    pub manager_id: Option<String>,
+    pub role: Role,
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Checks the shape of an email address and returns it trimmed.
+pub fn check_email(email: &str) -> Result<String> {
+    let email = email.trim();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(email.to_string())
+    } else {
+        Err(Error::invalid_input(format!("“{email}” is not an email address: write it as name@company.com.")))
+    }
+}
+
+/// Inserts a person; the caller records the audit entry in the same transaction.
+pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<Subject> {
+    let first = person.first_name.trim();
+    let last = person.last_name.trim();
+    if first.is_empty() && last.is_empty() {
+        return Err(Error::invalid_input("A person needs a name: fill in the first or last name."));
+    }
+    let email = check_email(&person.email)?;
+    let taken: Option<String> =
+        tx.query_row("SELECT name FROM people WHERE email = ?1", [&email], |r| r.get(0)).optional()?;
+    if let Some(name) = taken {
+        return Err(Error::conflict(format!("{email} already belongs to {name}: use another email address.")));
+    }
+    let id = new_id();
+    tx.prepare_cached(
+        "INSERT INTO people (id, first_name, last_name, email, title, department, location, hire_date, manager_id, role, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        first,
+        last,
+        email,
+        person.title.trim(),
+        person.department.trim(),
+        person.location.trim(),
+        person.hire_date,
+        person.manager_id,
+        person.role.as_str(),
+        time::now()
+    ])?;
+    Ok(Subject { id, name: format!("{first} {last}").trim().to_string() })
+}
+
+/// Finds a person by id or (case-insensitive) email; the error says what was looked for.
+pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<Subject> {
+    let key = key.trim();
+    tx.prepare_cached("SELECT id, name FROM people WHERE id = ?1 OR email = ?1")?
+        .query_row([key], |r| Ok(Subject { id: r.get(0)?, name: r.get(1)? }))
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("Nobody in this workspace has the id or email “{key}”. Check it in the directory.")))
+}

@@ -1,0 +1,222 @@
+//! The workspace: one SQLite file (WAL, foreign keys on), versioned migrations, and the checks that keep
+//! Roster from touching a file that is not its own.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of every Roster workspace ("Rost").
+pub const APPLICATION_ID: i32 = 0x526f_7374;
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_initial.sql")];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub struct Workspace {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+    /// Held for the workspace's lifetime so a second Roster sees the file as taken.
+    _lock: Option<File>,
+}
+
+/// Why a workspace could not be opened. The app shows it on a full screen; the file is left untouched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{title}: {message}")]
+pub struct OpenProblem {
+    pub code: ProblemCode,
+    pub title: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    NotAWorkspace,
+    NewerVersion,
+    ReadOnly,
+    Locked,
+    Unreadable,
+}
+
+impl OpenProblem {
+    fn new(code: ProblemCode, title: &str, message: String) -> Self {
+        OpenProblem { code, title: title.into(), message }
+    }
+}
+
+impl From<OpenProblem> for Error {
+    fn from(p: OpenProblem) -> Self {
+        Error::precondition_failed(format!("{} {}", p.title, p.message))
+    }
+}
+
+impl Workspace {
+    /// Opens the workspace at `path`, creating it (and its folder) when it does not exist yet.
+    pub fn open(path: &Path) -> Result<Workspace, OpenProblem> {
+        let shown = path.display();
+        let unreadable = |e: std::io::Error| {
+            OpenProblem::new(
+                ProblemCode::Unreadable,
+                "Roster cannot open this file",
+                format!("{shown}: {e}. Check the path and its permissions."),
+            )
+        };
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(unreadable)?;
+            }
+        }
+        let read_only = || {
+            OpenProblem::new(
+                ProblemCode::ReadOnly,
+                "This workspace is read-only",
+                format!(
+                    "Roster needs to write to {shown}, but the file (or its disk) is read-only. \
+                     Make it writable, or open a copy in a folder you can write to."
+                ),
+            )
+        };
+        // Checked on the mode bits too: root may open a read-only file for writing, but it is not ours to change.
+        if path.metadata().is_ok_and(|m| m.permissions().readonly()) {
+            return Err(read_only());
+        }
+        let mut file = match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path) {
+            Ok(f) => f,
+            Err(e) if matches!(e.kind(), ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem) => {
+                return Err(read_only())
+            }
+            Err(e) => return Err(unreadable(e)),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(OpenProblem::new(
+                    ProblemCode::Locked,
+                    "This workspace is open in another Roster",
+                    format!("{shown} is in use by another Roster window. Close that window first, or open another workspace."),
+                ))
+            }
+            Err(TryLockError::Error(e)) => return Err(unreadable(e)),
+        }
+        let mut header = [0u8; 16];
+        let len = file.read(&mut header).map_err(unreadable)?;
+        if len > 0 && (len < header.len() || &header != SQLITE_HEADER) {
+            return Err(not_a_workspace(path));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| unreadable(std::io::Error::other(e)))?;
+        // Look before writing anything: a foreign or newer file must stay byte for byte as it was.
+        check_identity(&conn, path)?;
+        let ws = Workspace { conn: Mutex::new(conn), path: Some(path.to_path_buf()), _lock: Some(file) };
+        ws.prepare().map_err(|e| unreadable(std::io::Error::other(e)))?;
+        Ok(ws)
+    }
+
+    /// A private workspace in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<Workspace> {
+        let ws = Workspace { conn: Mutex::new(Connection::open_in_memory()?), path: None, _lock: None };
+        ws.prepare()?;
+        Ok(ws)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn prepare(&self) -> Result<()> {
+        let mut conn = self.lock();
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if self.path.is_some() {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        migrate(&mut conn)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back), so
+        // the connection stays usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none of it.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` on a consistent snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&tx)
+    }
+}
+
+fn not_a_workspace(path: &Path) -> OpenProblem {
+    OpenProblem::new(
+        ProblemCode::NotAWorkspace,
+        "This file is not a Roster workspace",
+        format!(
+            "{} is not a workspace Roster made, so Roster left it as it is. \
+             Choose a Roster workspace, or a new file name to start a new one.",
+            path.display()
+        ),
+    )
+}
+
+fn check_identity(conn: &Connection, path: &Path) -> Result<(), OpenProblem> {
+    let read = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|_| not_a_workspace(path));
+    let app_id = read("PRAGMA application_id")?;
+    let version = read("PRAGMA user_version")?;
+    let objects = read("SELECT count(*) FROM sqlite_schema")?;
+    if app_id == 0 && version == 0 && objects == 0 {
+        return Ok(()); // an empty database: ours to set up
+    }
+    if app_id != i64::from(APPLICATION_ID) {
+        return Err(not_a_workspace(path));
+    }
+    if version > i64::from(SCHEMA_VERSION) {
+        return Err(OpenProblem::new(
+            ProblemCode::NewerVersion,
+            "This workspace is from a newer Roster",
+            format!(
+                "{} was written by a newer version of Roster (workspace version {version}; this Roster reads up to {SCHEMA_VERSION}). \
+                 Install the newer Roster to open it; this one has not changed it.",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", index as i32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Where the app keeps its workspace when none is given.
+pub fn default_file_name() -> &'static str {
+    "workspace.roster"
+}
