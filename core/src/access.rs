@@ -59,3 +59,20 @@ pub fn first_admin(ws: &Workspace) -> Result<Option<String>> {
             .optional()?)
     })
 }
+
+/// Checks, inside a change's transaction, that its actor is (still) an active admin. The system
+/// (set-up, later the HRIS import) acts without a person.
+pub fn require_admin_tx(tx: &Transaction, actor: &Actor) -> Result<()> {
+    let Some(id) = &actor.id else {
+        return match actor.source {
+            Source::System | Source::Import => Ok(()),
+            _ => Err(Error::forbidden("Sign in as an admin to change accounts.")),
+        };
+    };
+    check_sign_in_tx(tx, id)?;
+    match account_tx(tx, id)? {
+        Some(a) if a.role == "admin" => Ok(()),
+        Some(a) => Err(Error::forbidden(format!("{} is not an admin: only admins can change accounts.", a.name))),
+        None => Err(Error::forbidden("There is no account for this sign-in.")),
+    }
+}

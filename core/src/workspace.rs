@@ -56,7 +56,7 @@ impl OpenProblem {
 
 impl From<OpenProblem> for Error {
     fn from(p: OpenProblem) -> Self {
-        Error::precondition_failed(format!("{} {}", p.title, p.message))
+        Error::precondition_failed(format!("{}: {}", p.title, p.message))
     }
 }
 
@@ -216,7 +216,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Where the app keeps its workspace when none is given.
-pub fn default_file_name() -> &'static str {
-    "workspace.roster"
+/// Where the app and `rosterctl` keep the workspace when none is given: the app's data folder
+/// (`$XDG_DATA_HOME/app.roster.desktop`, Tauri's app data dir for our identifier).
+pub fn default_path() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share"));
+    data.join("app.roster.desktop").join("workspace.roster")
 }

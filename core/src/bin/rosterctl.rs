@@ -1,1 +1,277 @@
-fn main() {}
+//! `rosterctl`: everything the app does, from a terminal or a script, through the same core functions,
+//! with the same checks and the same audit trail (source "cli").
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use roster_core::audit::{self, Filter, Source};
+use roster_core::company::{self, Setup};
+use roster_core::directory::{self, Query, SortKey, View};
+use roster_core::lifecycle::{self, Handover};
+use roster_core::{access, history, license, workspace, Error, Workspace};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "rosterctl", version, about = "Run Roster's directory from the command line.")]
+struct Cli {
+    /// The workspace file (default: the app's own workspace).
+    #[arg(long, global = true, value_name = "PATH")]
+    workspace: Option<PathBuf>,
+    /// Print results (and errors) as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct CompanyArgs {
+    /// The company's name.
+    #[arg(long)]
+    company: String,
+    /// Seats in the license.
+    #[arg(long)]
+    seats: i64,
+    /// The first admin's first name.
+    #[arg(long)]
+    admin_first_name: String,
+    /// The first admin's last name.
+    #[arg(long)]
+    admin_last_name: String,
+    /// The first admin's email.
+    #[arg(long)]
+    admin_email: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ViewArg {
+    Billable,
+    Deactivated,
+    All,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the company and its first admin in a new workspace.
+    Init(CompanyArgs),
+    /// Create a demo company: about 250 people with their history.
+    Demo {
+        #[arg(long, default_value = "Northwind Labs")]
+        company: String,
+        #[arg(long, default_value_t = 250)]
+        seats: i64,
+        #[arg(long, default_value = "Ada")]
+        admin_first_name: String,
+        #[arg(long, default_value = "Admin")]
+        admin_last_name: String,
+        #[arg(long, default_value = "ada.admin@northwind.example")]
+        admin_email: String,
+        /// Makes the generated company reproducible.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// List people: Billable Accounts (default), Deactivated Accounts or all.
+    List {
+        #[arg(long, value_enum, default_value = "billable")]
+        view: ViewArg,
+        /// Words that must appear in name, email, title or department.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// How many to show (at most 500).
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Show one person's profile and history. PERSON is an email or an id.
+    Show { person: String },
+    /// Deactivate people: they keep every record, cannot sign in and stop counting toward seats.
+    Deactivate {
+        #[arg(required = true)]
+        people: Vec<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who takes over their direct reports (email or id).
+        #[arg(long, value_name = "PERSON", conflicts_with = "handover_nobody")]
+        handover_to: Option<String>,
+        /// Their direct reports keep no manager.
+        #[arg(long)]
+        handover_nobody: bool,
+    },
+    /// Reactivate deactivated people.
+    Reactivate {
+        #[arg(required = true)]
+        people: Vec<String>,
+    },
+    /// Undo a deactivation or reactivation by its change id.
+    Undo { change_id: String },
+    /// The seats in the license and how many are used.
+    License,
+    /// The audit log, newest first.
+    Audit {
+        /// Actor's or subject's name or email contains this.
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long)]
+        action: Option<String>,
+        /// From this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Write every matching entry as CSV instead.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let json = serde_json::json!({ "code": e.code, "message": e.message });
+            if cli.json {
+                println!("{json}");
+            } else {
+                eprintln!("{json}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value).expect("results serialise"));
+    } else {
+        println!("{}", human(value));
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Error> {
+    let path = cli.workspace.clone().unwrap_or_else(workspace::default_path);
+    let ws = Workspace::open(&path)?;
+    let admin = || -> Result<audit::Actor, Error> {
+        let id = access::first_admin(&ws)?
+            .ok_or_else(|| Error::precondition_failed("This workspace has no company yet: run `rosterctl init` or `rosterctl demo` first."))?;
+        access::admin(&ws, &id, Source::Cli)
+    };
+    let change = |c: &lifecycle::Change| format!("{}\nchange id: {} (rosterctl undo {})", c.summary, c.change_id, c.change_id);
+    match &cli.command {
+        Command::Init(a) => {
+            let setup = setup(&a.company, a.seats, &a.admin_first_name, &a.admin_last_name, &a.admin_email, false);
+            let id = company::create(&ws, &setup, Source::Cli, 0)?;
+            print(cli.json, &serde_json::json!({ "adminId": id, "workspace": path }), |_| {
+                format!("Created {} in {}.", setup.company_name, path.display())
+            });
+        }
+        Command::Demo { company: name, seats, admin_first_name, admin_last_name, admin_email, seed } => {
+            let setup = setup(name, *seats, admin_first_name, admin_last_name, admin_email, true);
+            company::create(&ws, &setup, Source::Cli, *seed)?;
+            let usage = license::usage(&ws)?;
+            print(cli.json, &usage, |u| {
+                format!("Created the demo company {name}: {} active, {} deactivated, in {}.", u.active, u.deactivated, path.display())
+            });
+        }
+        Command::List { view, search, limit } => {
+            let view = match view {
+                ViewArg::Billable => View::Billable,
+                ViewArg::Deactivated => View::Deactivated,
+                ViewArg::All => View::All,
+            };
+            let query = Query { view, search: search.clone(), sort: SortKey::Name, desc: false };
+            let page = directory::page(&ws, &query, 0, *limit)?;
+            print(cli.json, &page, |p| {
+                let mut out = String::new();
+                for r in &p.rows {
+                    let status = match &r.deactivated_at {
+                        Some(at) => format!("deactivated {} by {}", &at[..10], r.deactivated_by.as_deref().unwrap_or("?")),
+                        None => "active".into(),
+                    };
+                    out.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.name, r.email, r.title, r.department, status));
+                }
+                out.push_str(&format!("{} of {} shown", p.rows.len(), p.total));
+                out
+            });
+        }
+        Command::Show { person } => {
+            let id = ws.read(|tx| roster_core::people::resolve_tx(tx, person))?.id;
+            let viewer = access::first_admin(&ws)?;
+            let profile = history::profile(&ws, viewer.as_deref(), &id)?;
+            print(cli.json, &profile, |p| {
+                let q = &p.person;
+                let mut out = format!("{} <{}>\n{} · {} · {}\nstatus: {}\n", q.name, q.email, q.title, q.department, q.location, q.status);
+                if let Some(d) = &q.deactivation {
+                    out.push_str(&format!(
+                        "deactivated on {} by {}{}\n",
+                        &d.at[..10],
+                        d.by_name.as_deref().unwrap_or("?"),
+                        d.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                    ));
+                }
+                if let Some(m) = &q.manager {
+                    out.push_str(&format!("manager: {}\n", m.name));
+                }
+                out.push_str(&format!(
+                    "{} direct reports, {} reviews, {} objectives, {} feedback received, {} 1:1 meetings",
+                    q.reports.len(),
+                    p.reviews.len(),
+                    p.objectives.len(),
+                    p.feedback_received.len(),
+                    p.one_on_ones.len()
+                ));
+                out
+            });
+        }
+        Command::Deactivate { people, reason, handover_to, handover_nobody } => {
+            let handover = match (handover_to, handover_nobody) {
+                (Some(to), _) => Some(Handover::To { person_id: to.clone() }),
+                (None, true) => Some(Handover::Nobody),
+                (None, false) => None,
+            };
+            let c = lifecycle::deactivate(&ws, &admin()?, people, reason.as_deref(), handover.as_ref())?;
+            print(cli.json, &c, change);
+        }
+        Command::Reactivate { people } => {
+            let c = lifecycle::reactivate(&ws, &admin()?, people)?;
+            print(cli.json, &c, change);
+        }
+        Command::Undo { change_id } => {
+            let c = lifecycle::undo(&ws, &admin()?, change_id)?;
+            print(cli.json, &c, change);
+        }
+        Command::License => {
+            print(cli.json, &license::usage(&ws)?, |u| {
+                format!("{} of {} seats used · {} deactivated (not billed)", u.active, u.seats, u.deactivated)
+            });
+        }
+        Command::Audit { person, action, from, to, limit, csv } => {
+            let filter = Filter { person: person.clone(), action: action.clone(), from: from.clone(), to: to.clone(), subject_id: None };
+            if *csv {
+                audit::export_csv(&ws, &filter, std::io::stdout().lock())?;
+            } else {
+                let page = audit::list(&ws, &filter, 0, *limit)?;
+                print(cli.json, &page, |p| {
+                    let lines: Vec<String> =
+                        p.entries.iter().map(|e| format!("{}\t{} ({})\t{}", e.at, e.actor, e.source, e.summary)).collect();
+                    format!("{}\n{} of {} entries shown", lines.join("\n"), p.entries.len(), p.total)
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn setup(company: &str, seats: i64, first: &str, last: &str, email: &str, demo: bool) -> Setup {
+    Setup {
+        company_name: company.into(),
+        seats,
+        admin_first_name: first.into(),
+        admin_last_name: last.into(),
+        admin_email: email.into(),
+        demo,
+    }
+}

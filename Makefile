@@ -1,0 +1,50 @@
+# Two commands for a fresh Debian/Ubuntu machine: `make run` and `make test`.
+# Each installs what it needs first (system packages with apt, tauri-driver with cargo).
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Builds are kept outside the checkout so a fresh clone (CI) reuses them.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/roster/target
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What the app links against and what the end-to-end tests drive it with.
+APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+                libayatana-appindicator3-dev librsvg2-dev
+TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick
+
+.PHONY: run test screenshot rust app-packages test-packages tauri-driver
+
+run: rust app-packages
+	cargo run --bin roster
+
+test: rust app-packages test-packages tauri-driver
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo test --workspace --locked
+
+# Re-takes docs/directory.png, the README's screenshot, from the end-to-end run.
+screenshot: rust app-packages test-packages tauri-driver
+	ROSTER_UPDATE_SCREENSHOT=1 cargo test --locked --test e2e an_admin_sets_up_a_demo_company
+
+rust:
+	@command -v cargo >/dev/null || { curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy; }
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+app-packages:
+	@$(call apt_install,$(APP_PACKAGES))
+
+test-packages:
+	@$(call apt_install,$(TEST_PACKAGES))
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version ^2
+
+# Installs the packages of $(1) that are missing, and only those.
+define apt_install
+missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+  echo "Installing $$missing"; \
+  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+fi
+endef

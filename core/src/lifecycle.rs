@@ -1,0 +1,394 @@
+//! Deactivate and reactivate, one person or many, and undo. A deactivated person keeps every record,
+//! cannot sign in and does not count toward seats. Their direct reports are handed over in the same
+//! step, to someone or, explicitly, to nobody.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::access;
+use crate::audit::{self, Action, Actor, AuditEntry, Entry, Subject};
+use crate::error::{Error, Result};
+use crate::people;
+use crate::time;
+use crate::workspace::Workspace;
+
+/// Who takes over the direct reports of the people being deactivated.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Handover {
+    /// The reports keep no manager, on purpose.
+    Nobody,
+    To {
+        #[serde(rename = "personId")]
+        person_id: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub id: String,
+    pub name: String,
+    pub manager_id: String,
+    pub manager_name: String,
+}
+
+/// What `deactivate` will do with these people; changes nothing.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub people: Vec<Subject>,
+    pub already_deactivated: Vec<Subject>,
+    /// Active direct reports who are not deactivated with them: they need a handover.
+    pub reports: Vec<Report>,
+}
+
+/// A change made, for the toast and its Undo.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub change_id: String,
+    pub action: String,
+    pub count: usize,
+    pub summary: String,
+}
+
+/// Resolves ids or emails, each once, in the order given, with their status.
+fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(Subject, String)>> {
+    if keys.is_empty() {
+        return Err(Error::invalid_input("Choose at least one person."));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(keys.len());
+    let mut status = tx.prepare_cached("SELECT status FROM people WHERE id = ?1")?;
+    for key in keys {
+        let subject = people::resolve_tx(tx, key)?;
+        if seen.insert(subject.id.clone()) {
+            let s: String = status.query_row([&subject.id], |r| r.get(0))?;
+            out.push((subject, s));
+        }
+    }
+    Ok(out)
+}
+
+fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
+    let (active, inactive): (Vec<_>, Vec<_>) = resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "active");
+    let chosen: HashSet<&str> = active.iter().map(|(p, _)| p.id.as_str()).collect();
+    let mut stmt = tx.prepare_cached(
+        "SELECT r.id, r.name, m.id, m.name FROM people r JOIN people m ON m.id = r.manager_id
+         WHERE r.manager_id = ?1 AND r.status = 'active' ORDER BY r.name COLLATE NOCASE",
+    )?;
+    let mut reports = Vec::new();
+    for (person, _) in &active {
+        let rows = stmt.query_map([&person.id], |r| {
+            Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id: r.get(2)?, manager_name: r.get(3)? })
+        })?;
+        for report in rows {
+            let report = report?;
+            if !chosen.contains(report.id.as_str()) {
+                reports.push(report);
+            }
+        }
+    }
+    Ok(Plan {
+        people: active.into_iter().map(|(p, _)| p).collect(),
+        already_deactivated: inactive.into_iter().map(|(p, _)| p).collect(),
+        reports,
+    })
+}
+
+pub fn plan(ws: &Workspace, keys: &[String]) -> Result<Plan> {
+    ws.read(|tx| plan_tx(tx, keys))
+}
+
+fn people_phrase(people: &[Subject]) -> String {
+    match people {
+        [one] => one.name.clone(),
+        many => format!("{} people", many.len()),
+    }
+}
+
+/// Refuses a change that would lock the actor out or leave nobody to run the workspace.
+fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Subject]) -> Result<()> {
+    if let Some(me) = people.iter().find(|p| Some(&p.id) == actor.id.as_ref()) {
+        return Err(Error::precondition_failed(format!(
+            "You cannot deactivate your own account ({}): ask another admin to do it.",
+            me.name
+        )));
+    }
+    let ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND status = 'active'")?;
+    let remaining = admins.query_map([], |r| r.get::<_, String>(0))?.filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str()))).count();
+    if remaining == 0 {
+        return Err(Error::precondition_failed(
+            "This would deactivate every active admin, and nobody could run the workspace: keep at least one admin active.",
+        ));
+    }
+    Ok(())
+}
+
+/// The new manager of the handed-over reports, checked: active, not leaving, not inside the team
+/// being handed over (nobody may end up managing themselves).
+fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>) -> Result<Option<Subject>> {
+    let to = match handover {
+        _ if plan.reports.is_empty() => return Ok(None),
+        None => {
+            return Err(Error::precondition_failed(format!(
+                "{} direct report(s) of {} need a new manager: choose someone, or choose nobody explicitly.",
+                plan.reports.len(),
+                people_phrase(&plan.people)
+            )))
+        }
+        Some(Handover::Nobody) => return Ok(None),
+        Some(Handover::To { person_id }) => person_id,
+    };
+    let target = people::resolve_tx(tx, to)?;
+    if plan.people.iter().any(|p| p.id == target.id) {
+        return Err(Error::invalid_input(format!(
+            "{} is being deactivated in this step, so cannot take over the direct reports: choose someone else.",
+            target.name
+        )));
+    }
+    let status: String = tx.query_row("SELECT status FROM people WHERE id = ?1", [&target.id], |r| r.get(0))?;
+    if status != "active" {
+        return Err(Error::invalid_input(format!(
+            "{} is deactivated and cannot take over direct reports: choose an active person.",
+            target.name
+        )));
+    }
+    let reports: HashSet<&str> = plan.reports.iter().map(|r| r.id.as_str()).collect();
+    let mut up = tx.prepare_cached("SELECT manager_id FROM people WHERE id = ?1")?;
+    let mut cursor = Some(target.id.clone());
+    let mut steps = 0;
+    while let Some(id) = cursor {
+        if reports.contains(id.as_str()) {
+            return Err(Error::invalid_input(format!(
+                "{} is in the team being handed over, so they would end up managing themselves or their own manager: \
+                 choose someone outside that team.",
+                target.name
+            )));
+        }
+        steps += 1;
+        cursor = if steps > 10_000 { None } else { up.query_row([&id], |r| r.get(0)).optional()?.flatten() };
+    }
+    Ok(Some(target))
+}
+
+fn set_manager_tx(tx: &Transaction, actor: &Actor, change: &str, report: &Subject, before: Value, after: Value) -> Result<()> {
+    let manager = after.get("managerId").and_then(Value::as_str);
+    let manager = match manager {
+        Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
+        None => None,
+    };
+    tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id = ?2")?.execute(params![manager, report.id])?;
+    audit::record_tx(tx, actor, change, Entry { action: Action::ManagerChanged, subject: Some(report), before: Some(before), after: Some(after) })
+}
+
+fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
+    json!({ "managerId": id, "managerName": name })
+}
+
+/// Deactivates the people given by id or email, hands over their direct reports, in one transaction.
+pub fn deactivate(ws: &Workspace, actor: &Actor, keys: &[String], reason: Option<&str>, handover: Option<&Handover>) -> Result<Change> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(Error::invalid_input("The reason is longer than 500 characters: shorten it."));
+    }
+    ws.write(|tx| {
+        access::require_admin_tx(tx, actor)?;
+        let plan = plan_tx(tx, keys)?;
+        if plan.people.is_empty() {
+            return Err(Error::precondition_failed(format!(
+                "{} already deactivated: nothing to do.",
+                match plan.already_deactivated.as_slice() {
+                    [one] => format!("{} is", one.name),
+                    many => format!("All {} people are", many.len()),
+                }
+            )));
+        }
+        check_not_self_or_last_admin_tx(tx, actor, &plan.people)?;
+        let target = handover_target_tx(tx, &plan, handover)?;
+        let change = people::new_id();
+        let at = time::now();
+        let mut update = tx.prepare_cached(
+            "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
+             WHERE id = ?4",
+        )?;
+        for person in &plan.people {
+            update.execute(params![at, actor.name, reason, person.id])?;
+            audit::record_tx(
+                tx,
+                actor,
+                &change,
+                Entry {
+                    action: Action::Deactivated,
+                    subject: Some(person),
+                    before: Some(json!({ "status": "active" })),
+                    after: Some(json!({ "status": "deactivated", "at": at, "reason": reason })),
+                },
+            )?;
+        }
+        for report in &plan.reports {
+            let subject = Subject { id: report.id.clone(), name: report.name.clone() };
+            let before = manager_json(Some(&report.manager_id), Some(&report.manager_name));
+            let after = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
+            set_manager_tx(tx, actor, &change, &subject, before, after)?;
+        }
+        let mut summary = format!("Deactivated {}.", people_phrase(&plan.people));
+        if !plan.reports.is_empty() {
+            let n = plan.reports.len();
+            let reports = if n == 1 { "1 direct report".to_string() } else { format!("{n} direct reports") };
+            summary.push_str(&match &target {
+                Some(t) => format!(" {reports} now report to {}.", t.name),
+                None => format!(" {reports} now have no manager."),
+            });
+        }
+        if !plan.already_deactivated.is_empty() {
+            summary.push_str(&format!(" {} already deactivated, left as is.", plan.already_deactivated.len()));
+        }
+        Ok(Change { change_id: change, action: "deactivate".into(), count: plan.people.len(), summary })
+    })
+}
+
+/// Over-license note for a summary, when reactivating pushes the company past its seats.
+fn over_license_tx(tx: &Transaction) -> Result<String> {
+    let over: i64 = tx.query_row(
+        "SELECT (SELECT count(*) FROM people WHERE status = 'active') - coalesce((SELECT seats FROM company), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if over > 0 { format!(" You are now {over} over the license.") } else { String::new() })
+}
+
+/// Reactivates the people given by id or email, in one transaction.
+pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Change> {
+    ws.write(|tx| {
+        access::require_admin_tx(tx, actor)?;
+        let (inactive, active): (Vec<_>, Vec<_>) =
+            resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "deactivated");
+        if inactive.is_empty() {
+            return Err(Error::precondition_failed(match active.as_slice() {
+                [(one, _)] => format!("{} is already active: nothing to do.", one.name),
+                many => format!("All {} people are already active: nothing to do.", many.len()),
+            }));
+        }
+        let change = people::new_id();
+        let mut before = tx.prepare_cached(
+            "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM people WHERE id = ?1",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
+             WHERE id = ?1",
+        )?;
+        let people: Vec<Subject> = inactive.into_iter().map(|(p, _)| p).collect();
+        for person in &people {
+            let was = before.query_row([&person.id], |r| {
+                Ok(json!({ "status": "deactivated", "at": r.get::<_, String>(0)?, "by": r.get::<_, Option<String>>(1)?,
+                           "reason": r.get::<_, Option<String>>(2)? }))
+            })?;
+            update.execute([&person.id])?;
+            let entry =
+                Entry { action: Action::Reactivated, subject: Some(person), before: Some(was), after: Some(json!({ "status": "active" })) };
+            audit::record_tx(tx, actor, &change, entry)?;
+        }
+        let mut summary = format!("Reactivated {}.", people_phrase(&people));
+        if !active.is_empty() {
+            summary.push_str(&format!(" {} already active, left as is.", active.len()));
+        }
+        summary.push_str(&over_license_tx(tx)?);
+        Ok(Change { change_id: change, action: "reactivate".into(), count: people.len(), summary })
+    })
+}
+
+/// Reverts one change (a deactivation with its handover, or a reactivation), unless any of its
+/// people changed since: then it is refused with `conflict`, and nothing moves.
+pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
+    ws.write(|tx| {
+        access::require_admin_tx(tx, actor)?;
+        let entries = audit::change_entries_tx(tx, change_id)?;
+        if entries.is_empty() {
+            return Err(Error::not_found(format!("There is no change “{change_id}” in this workspace's audit log.")));
+        }
+        check_undoable_tx(tx, change_id, &entries)?;
+        let undo = people::new_id();
+        let mut reactivated = Vec::new();
+        let mut deactivated = Vec::new();
+        for entry in entries.iter().rev() {
+            let subject = entry.subject.as_ref().expect("lifecycle entries name their person");
+            let mut after = entry.before.clone().unwrap_or(Value::Null);
+            after["undoOf"] = json!(change_id);
+            match entry.action.as_str() {
+                "deactivated" => {
+                    tx.prepare_cached(
+                        "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
+                         deactivation_reason = NULL WHERE id = ?1",
+                    )?
+                    .execute([&subject.id])?;
+                    let entry = Entry { action: Action::Reactivated, subject: Some(subject), before: entry.after.clone(), after: Some(after) };
+                    audit::record_tx(tx, actor, &undo, entry)?;
+                    reactivated.push(subject.clone());
+                }
+                "reactivated" => {
+                    check_not_self_or_last_admin_tx(tx, actor, std::slice::from_ref(subject))?;
+                    let was = entry.before.clone().unwrap_or(Value::Null);
+                    tx.prepare_cached(
+                        "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
+                         deactivation_reason = ?3 WHERE id = ?4",
+                    )?
+                    .execute(params![
+                        was["at"].as_str().map_or_else(time::now, str::to_string),
+                        was["by"].as_str().unwrap_or(&actor.name),
+                        was["reason"].as_str(),
+                        subject.id
+                    ])?;
+                    let entry = Entry { action: Action::Deactivated, subject: Some(subject), before: entry.after.clone(), after: Some(after) };
+                    audit::record_tx(tx, actor, &undo, entry)?;
+                    deactivated.push(subject.clone());
+                }
+                _ => {
+                    let before = entry.after.clone().unwrap_or(Value::Null);
+                    set_manager_tx(tx, actor, &undo, subject, before, after)?;
+                }
+            }
+        }
+        let (count, summary) = match (reactivated.as_slice(), deactivated.as_slice()) {
+            ([one], []) => (1, format!("Undone: {} is active again.", one.name)),
+            (many, []) => (many.len(), format!("Undone: {} people are active again.", many.len())),
+            ([], [one]) => (1, format!("Undone: {} is deactivated again.", one.name)),
+            (_, many) => (many.len(), format!("Undone: {} people are deactivated again.", many.len())),
+        };
+        Ok(Change { change_id: undo, action: "undo".into(), count, summary })
+    })
+}
+
+fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) -> Result<()> {
+    let lifecycle = ["deactivated", "reactivated", "manager_changed"];
+    if entries.iter().any(|e| !lifecycle.contains(&e.action.as_str()) || e.subject.is_none()) {
+        return Err(Error::precondition_failed("Only deactivations and reactivations can be undone."));
+    }
+    if entries.iter().any(|e| e.after.as_ref().is_some_and(|a| a.get("undoOf").is_some())) {
+        return Err(Error::precondition_failed("An undo cannot be undone: deactivate or reactivate the people again instead."));
+    }
+    let undone: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE json_extract(after, '$.undoOf') = ?1)",
+        [change_id],
+        |r| r.get(0),
+    )?;
+    if undone {
+        return Err(Error::conflict("This change was already undone."));
+    }
+    let mut later = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit WHERE subject_id = ?1 AND id > ?2 AND change_id <> ?3)")?;
+    for entry in entries {
+        let subject = entry.subject.as_ref().expect("checked above");
+        if later.query_row(params![subject.id, entry.id, change_id], |r| r.get::<_, bool>(0))? {
+            return Err(Error::conflict(format!(
+                "{} changed after this, so undo would overwrite newer work: change them directly instead.",
+                subject.name
+            )));
+        }
+    }
+    Ok(())
+}

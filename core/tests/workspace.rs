@@ -1,0 +1,101 @@
+//! Opening workspace files: new ones are migrated from empty; files Roster must not touch are refused
+//! with a clear problem and left byte for byte as they were.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use roster_core::workspace::{ProblemCode, APPLICATION_ID, SCHEMA_VERSION};
+use roster_core::Workspace;
+
+fn problem(path: &Path) -> ProblemCode {
+    match Workspace::open(path) {
+        Ok(_) => panic!("{} opened, but it should have been refused", path.display()),
+        Err(p) => {
+            assert!(!p.message.is_empty() && !p.title.is_empty());
+            p.code
+        }
+    }
+}
+
+#[test]
+fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/w.roster");
+    let ws = Workspace::open(&path).unwrap();
+    drop(ws);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let get = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0)).unwrap();
+    assert_eq!(get("PRAGMA user_version"), rusqlite::types::Value::Integer(SCHEMA_VERSION.into()));
+    assert_eq!(get("PRAGMA application_id"), rusqlite::types::Value::Integer(APPLICATION_ID.into()));
+    assert_eq!(get("PRAGMA journal_mode"), rusqlite::types::Value::Text("wal".into()));
+    for table in ["company", "people", "reviews", "objectives", "feedback", "one_on_ones", "one_on_one_notes", "audit"] {
+        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name = ?1", [table], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1, "table {table} missing");
+    }
+    // Opening again keeps what is there and does not migrate twice.
+    drop(conn);
+    let ws = Workspace::open(&path).unwrap();
+    let fk: i64 = ws.read(|tx| Ok(tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    fs::write(&path, "Quarterly notes: do not lose me.\n").unwrap();
+    assert_eq!(problem(&path), ProblemCode::NotAWorkspace);
+    assert_eq!(fs::read(&path).unwrap(), b"Quarterly notes: do not lose me.\n");
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER); INSERT INTO invoices VALUES (1, 100);").unwrap();
+    drop(conn);
+    let before = fs::read(&path).unwrap();
+    assert_eq!(problem(&path), ProblemCode::NotAWorkspace);
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("other.db-wal").exists(), "nothing may be written beside it either");
+}
+
+#[test]
+fn a_workspace_from_a_newer_roster_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    drop(Workspace::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let before = fs::read(&path).unwrap();
+    assert_eq!(problem(&path), ProblemCode::NewerVersion);
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_read_only_workspace_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    drop(Workspace::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = fs::read(&path).unwrap();
+    assert_eq!(problem(&path), ProblemCode::ReadOnly);
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_workspace_open_in_another_roster_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    let first = Workspace::open(&path).unwrap();
+    assert_eq!(problem(&path), ProblemCode::Locked);
+    drop(first);
+    Workspace::open(&path).expect("free again once the first Roster closed it");
+}

@@ -1,0 +1,199 @@
+//! End to end: the real Roster app in WebKit under Xvfb, driven as an HR admin would drive it.
+
+mod support;
+
+use std::path::Path;
+
+use fantoccini::key::Key;
+use support::App;
+
+/// The first-run wizard, filled in.
+async fn create_company(app: &App, first: &str, last: &str, demo: bool) {
+    app.type_into("wizard-company-name", "Northwind Labs").await;
+    app.type_into("wizard-seats", "250").await;
+    app.type_into("wizard-admin-first", first).await;
+    app.type_into("wizard-admin-last", last).await;
+    app.type_into("wizard-admin-email", "ada@northwind.example").await;
+    if demo {
+        app.click("wizard-demo").await;
+    }
+    app.click("wizard-submit").await;
+    app.find("directory-list").await;
+}
+
+fn row(index: usize, part: &str) -> String {
+    format!("[data-testid=\"row\"][data-index=\"{index}\"] {part}")
+}
+
+async fn row_name(app: &App, index: usize) -> String {
+    app.find_css(&row(index, "[data-testid=\"row-name\"]")).await.text().await.unwrap()
+}
+
+/// Types a search and waits until every row shown matches it.
+async fn search(app: &App, text: &str) {
+    app.type_into("search", text).await;
+    let expected = text.to_lowercase();
+    app.until(
+        "every row to match the search",
+        || async {
+            let rows = app
+                .client
+                .execute("return [...document.querySelectorAll('[data-testid=\"row\"]')].map(r => r.textContent)", vec![])
+                .await
+                .ok()?;
+            serde_json::from_value::<Vec<String>>(rows).ok()
+        },
+        |rows: &Vec<String>| !rows.is_empty() && rows.iter().all(|r| r.to_lowercase().contains(&expected)),
+    )
+    .await;
+}
+
+/// Opens the Manage-style menu at the far right of a row and picks an item.
+async fn row_menu(app: &App, index: usize, item: &str) {
+    app.find_css(&row(index, "[data-testid=\"row-menu\"]")).await.click().await.unwrap();
+    app.click(item).await;
+}
+
+fn sqlite(app: &App) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(&app.workspace, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people() {
+    let app = App::launch("lifecycle").await;
+    app.find("wizard-company-name").await;
+    create_company(&app, "Ada", "Admin", true).await;
+    app.text_is("license-meter", "218 of 250 seats used · 30 deactivated (not billed)").await;
+    if std::env::var_os("ROSTER_UPDATE_SCREENSHOT").is_some() {
+        app.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/directory.png"));
+    }
+
+    // One person, from the menu at the far right of their row, with a reason.
+    search(&app, "Software Engineer").await;
+    let first = row_name(&app, 0).await;
+    row_menu(&app, 0, "menu-deactivate").await;
+    app.find("deactivate-dialog").await;
+    app.type_into("deactivate-reason", "Left the company").await;
+    app.click("deactivate-confirm").await;
+    app.text_contains("toast", &format!("Deactivated {first}.")).await;
+    app.text_is("license-meter", "217 of 250 seats used · 31 deactivated (not billed)").await;
+
+    // A range of five: click the first, shift-click the fifth, deactivate them together.
+    let names: Vec<String> = {
+        let mut names = Vec::new();
+        for i in 0..5 {
+            names.push(row_name(&app, i).await);
+        }
+        names
+    };
+    assert!(!names.contains(&first), "{first} left the Billable view");
+    app.find_css(&row(0, ".cell-title")).await.click().await.unwrap();
+    let fifth = app.find_css(&row(4, ".cell-title")).await;
+    app.click_with(Key::Shift, &fifth).await;
+    app.text_is("selection-count", "5 selected").await;
+    app.click("bulk-deactivate").await;
+    app.find("deactivate-dialog").await;
+    app.click("deactivate-confirm").await;
+    app.text_contains("toast", "Deactivated 5 people.").await;
+    app.text_is("license-meter", "212 of 250 seats used · 36 deactivated (not billed)").await;
+    {
+        let db = sqlite(&app);
+        for name in names.iter().chain([&first]) {
+            let status: String = db.query_row("SELECT status FROM people WHERE name = ?1", [name], |r| r.get(0)).unwrap();
+            assert_eq!(status, "deactivated", "{name}");
+        }
+    }
+
+    // Deactivated Accounts lists them.
+    search(&app, "").await;
+    app.click("view-menu").await;
+    app.click("view-option-deactivated").await;
+    app.text_contains("view-menu", "Deactivated Accounts").await;
+    search(&app, &first).await;
+    assert_eq!(row_name(&app, 0).await, first);
+
+    // A deactivated person's profile keeps their reviews, under the banner.
+    let (person, reviews): (String, usize) = sqlite(&app)
+        .query_row(
+            "SELECT p.name, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
+             WHERE p.status = 'deactivated' AND n > 0 ORDER BY p.name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    search(&app, &person).await;
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_is("profile-name", &person).await;
+    app.text_contains("deactivated-banner", "Deactivated on").await;
+    app.click("tab-reviews").await;
+    app.find("review").await;
+    assert_eq!(app.all("review").await.len(), reviews);
+
+    // Reactivate from the far-right menu of Deactivated Accounts; the seat counts again; Undo.
+    app.click("back-to-directory").await;
+    app.find("directory-list").await;
+    search(&app, &first).await;
+    row_menu(&app, 0, "menu-reactivate").await;
+    app.text_contains("toast", &format!("Reactivated {first}.")).await;
+    app.text_is("license-meter", "213 of 250 seats used · 35 deactivated (not billed)").await;
+    app.click("toast-undo").await;
+    app.text_contains("toast", &format!("Undone: {first} is deactivated again.")).await;
+    app.text_is("license-meter", "212 of 250 seats used · 36 deactivated (not billed)").await;
+
+    // The Audit log lists each change.
+    app.click("nav-audit").await;
+    app.find("audit-log").await;
+    app.find("audit-row").await;
+    let log = app.text_contains("audit-log", &format!("Deactivated {first} (reason: Left the company)")).await;
+    for name in &names {
+        assert!(log.contains(&format!("Deactivated {name}")), "{name} missing from the audit log");
+    }
+    assert!(log.contains(&format!("Reactivated {first}")));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn names_are_shown_as_text_and_inline_script_never_runs() {
+    let app = App::launch("xss").await;
+    let evil = "<img src=x onerror=alert(1)>";
+    create_company(&app, evil, "Test", false).await;
+    assert_eq!(row_name(&app, 0).await, format!("{evil} Test"));
+    let images = app
+        .client
+        .execute("return document.querySelector('[data-testid=\"directory-list\"]').querySelectorAll('img').length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(images, serde_json::json!(0), "the name was rendered as HTML");
+    // Inline script and inline event handlers are refused by the CSP, whoever inserts them.
+    let ran = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__inline = false;
+             const s = document.createElement('script');
+             s.textContent = 'window.__inline = true';
+             document.body.appendChild(s);
+             const d = document.createElement('div');
+             d.innerHTML = '<img src=\"missing.png\" onerror=\"window.__inline = true\">';
+             d.querySelector('img').addEventListener('error', () => done(window.__inline));
+             document.body.appendChild(d);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ran, serde_json::json!(false), "the CSP let an inline script run");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_workspace_gets_a_clear_screen_and_stays_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "Quarterly notes: do not lose me.\n").unwrap();
+    let app = App::launch_on("not-a-workspace", &path, None).await;
+    app.find("problem").await;
+    app.text_contains("problem-message", "is not a workspace Roster made").await;
+    assert!(app.all("directory-list").await.is_empty());
+    app.quit().await;
+    assert_eq!(std::fs::read(&path).unwrap(), b"Quarterly notes: do not lose me.\n");
+}

@@ -1,0 +1,85 @@
+// Drop-down menus (row ⋯, view picker, Manage). One open at a time; it closes on
+// Escape, on a click outside, on scroll or resize, and after an item is chosen.
+import { h } from './dom.js';
+
+let open = null;
+
+export function closeMenu({ restoreFocus = false } = {}) {
+  if (!open) return;
+  const { el, anchor, cleanup } = open;
+  open = null;
+  cleanup();
+  el.remove();
+  anchor.setAttribute('aria-expanded', 'false');
+  if (restoreFocus && anchor.isConnected) anchor.focus();
+}
+
+export const isMenuOpenFor = (anchor) => open?.anchor === anchor;
+
+// items: [{ label, testid, onSelect, hint, checked, danger }]
+export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' } = {}) {
+  if (isMenuOpenFor(anchor)) { closeMenu({ restoreFocus: true }); return; }
+  closeMenu();
+
+  const buttons = items.map((item) => h('button', {
+    type: 'button',
+    role: item.checked === undefined ? 'menuitem' : 'menuitemradio',
+    'aria-checked': item.checked === undefined ? null : String(item.checked),
+    class: `menu-item${item.danger ? ' danger' : ''}${item.checked ? ' checked' : ''}`,
+    'data-testid': item.testid,
+    onclick: () => { closeMenu({ restoreFocus: true }); item.onSelect(); },
+  },
+  h('span', { class: 'menu-label' }, item.label),
+  item.hint != null && h('span', { class: 'menu-hint' }, item.hint)));
+
+  const el = h('div', { class: 'menu', role: 'menu', 'aria-label': label }, buttons);
+  document.body.append(el);
+  place(el, anchor, align);
+  anchor.setAttribute('aria-expanded', 'true');
+
+  const onPointer = (e) => {
+    if (!el.contains(e.target) && !anchor.contains(e.target)) closeMenu();
+  };
+  const onKey = (e) => {
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeMenu({ restoreFocus: true }); return; }
+    if (e.key === 'Tab') { closeMenu(); return; }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const i = buttons.indexOf(document.activeElement);
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    buttons[(i + step + buttons.length) % buttons.length]?.focus();
+  };
+  const onScroll = (e) => { if (!el.contains(e.target)) closeMenu(); };
+  const onResize = () => closeMenu();
+  document.addEventListener('mousedown', onPointer, true);
+  document.addEventListener('keydown', onKey, true);
+  document.addEventListener('scroll', onScroll, true);
+  window.addEventListener('resize', onResize);
+  window.addEventListener('hashchange', onResize);
+
+  open = {
+    el, anchor,
+    cleanup() {
+      document.removeEventListener('mousedown', onPointer, true);
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('scroll', onScroll, true);
+      window.removeEventListener('resize', onResize);
+      window.removeEventListener('hashchange', onResize);
+    },
+  };
+  buttons[0]?.focus();
+}
+
+// Below the anchor, aligned to its right (or left) edge; flipped above when
+// there is no room below, and kept inside the window.
+function place(el, anchor, align) {
+  const r = anchor.getBoundingClientRect();
+  const w = el.offsetWidth;
+  const ht = el.offsetHeight;
+  let left = align === 'right' ? r.right - w : r.left;
+  left = Math.max(8, Math.min(left, window.innerWidth - w - 8));
+  let top = r.bottom + 4;
+  if (top + ht > window.innerHeight - 8 && r.top - ht - 4 > 8) top = r.top - ht - 4;
+  el.style.left = `${Math.round(left)}px`;
+  el.style.top = `${Math.round(top)}px`;
+}

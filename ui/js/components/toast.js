@@ -1,0 +1,58 @@
+// One toast at a time (a new one replaces the old), plus a separate error banner
+// so a failure never hides the Undo of the change before it.
+import { h } from './dom.js';
+
+const TOAST_MS = 8000;
+const ERROR_MS = 12000;
+
+let toast = null;
+let toastTimer = 0;
+
+export function hideToast() {
+  clearTimeout(toastTimer);
+  toast?.remove();
+  toast = null;
+}
+
+// action: { label, testid, run } — run may return a promise; the button is
+// disabled while it runs so a double click cannot undo twice.
+export function showToast({ message, action = null }) {
+  hideToast();
+  const button = action && h('button', {
+    type: 'button', class: 'toast-action', 'data-testid': action.testid,
+    onclick: async () => {
+      button.disabled = true;
+      try { await action.run(); } finally { button.disabled = false; }
+    },
+  }, action.label);
+  const el = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', 'data-testid': 'toast' },
+    h('span', { class: 'toast-message', 'data-testid': 'toast-message' }, message),
+    button,
+    h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: hideToast }),
+  );
+  // Hovering keeps the toast (and its Undo) around for as long as it is needed.
+  el.addEventListener('mouseenter', () => clearTimeout(toastTimer));
+  el.addEventListener('mouseleave', () => { toastTimer = setTimeout(hideToast, TOAST_MS / 2); });
+  document.body.append(el);
+  toast = el;
+  toastTimer = setTimeout(hideToast, TOAST_MS);
+}
+
+let banner = null;
+let bannerTimer = 0;
+
+export function hideError() {
+  clearTimeout(bannerTimer);
+  banner?.remove();
+  banner = null;
+}
+
+export function showError(message) {
+  hideError();
+  banner = h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'error-banner' },
+    h('span', { class: 'error-banner-message', 'data-testid': 'error-message' }, message || 'Something went wrong.'),
+    h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: hideError }),
+  );
+  document.body.append(banner);
+  bannerTimer = setTimeout(hideError, ERROR_MS);
+}
