@@ -29,7 +29,8 @@ impl Ui {
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "http://tauri.localhost".parse().unwrap(),
+            // The app's own pages on Linux, where Tauri serves them from `tauri://localhost`.
+            url: "tauri://localhost".parse().unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
@@ -91,8 +92,11 @@ fn every_command_takes_the_arguments_the_ui_sends() {
         assert!(profile[key].is_array(), "{key}");
     }
 
-    let log = ui.ok("audit_list", json!({ "filter": { "person": null, "action": "reactivated", "from": null, "to": null },
-                                         "offset": 0, "limit": 10 }));
+    let log = ui.ok(
+        "audit_list",
+        json!({ "filter": { "person": null, "action": "reactivated", "from": null, "to": null },
+                                         "offset": 0, "limit": 10 }),
+    );
     assert_eq!(log["total"], 4, "two reactivations by undo, two by hand");
     let actions = ui.ok("audit_actions", json!({}));
     assert!(actions.as_array().unwrap().contains(&json!("deactivated")));
@@ -102,7 +106,8 @@ fn every_command_takes_the_arguments_the_ui_sends() {
 fn errors_arrive_as_code_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let ui = ready_company(&dir);
-    let err = ui.call("deactivate", json!({ "ids": ["nobody@acme.test"], "reason": null, "handover": null })).unwrap_err();
+    let err =
+        ui.call("deactivate", json!({ "ids": ["nobody@acme.test"], "reason": null, "handover": null })).unwrap_err();
     assert_eq!(err["code"], "not_found");
     assert!(err["message"].as_str().unwrap().contains("nobody@acme.test"));
 

@@ -38,7 +38,10 @@ async fn search(app: &App, text: &str) {
         || async {
             let rows = app
                 .client
-                .execute("return [...document.querySelectorAll('[data-testid=\"row\"]')].map(r => r.textContent)", vec![])
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=\"row\"]')].map(r => r.textContent)",
+                    vec![],
+                )
                 .await
                 .ok()?;
             serde_json::from_value::<Vec<String>>(rows).ok()
@@ -99,7 +102,8 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     {
         let db = sqlite(&app);
         for name in names.iter().chain([&first]) {
-            let status: String = db.query_row("SELECT status FROM people WHERE name = ?1", [name], |r| r.get(0)).unwrap();
+            let status: String =
+                db.query_row("SELECT status FROM people WHERE name = ?1", [name], |r| r.get(0)).unwrap();
             assert_eq!(status, "deactivated", "{name}");
         }
     }
@@ -160,7 +164,10 @@ async fn names_are_shown_as_text_and_inline_script_never_runs() {
     assert_eq!(row_name(&app, 0).await, format!("{evil} Test"));
     let images = app
         .client
-        .execute("return document.querySelector('[data-testid=\"directory-list\"]').querySelectorAll('img').length", vec![])
+        .execute(
+            "return document.querySelector('[data-testid=\"directory-list\"]').querySelectorAll('img').length",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(images, serde_json::json!(0), "the name was rendered as HTML");

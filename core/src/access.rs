@@ -41,7 +41,10 @@ pub fn admin(ws: &Workspace, id: &str, source: Source) -> Result<Actor> {
         check_sign_in_tx(tx, id)?;
         let account = account_tx(tx, id)?.expect("checked above");
         if account.role != "admin" {
-            return Err(Error::forbidden(format!("{} is not an admin: only admins can change accounts.", account.name)));
+            return Err(Error::forbidden(format!(
+                "{} is not an admin: only admins can change accounts.",
+                account.name
+            )));
         }
         Ok(Actor { id: Some(id.to_string()), name: account.name, source })
     })

@@ -138,7 +138,8 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
 }
 
-const COLUMNS: &str = "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, a.before, a.after";
+const COLUMNS: &str =
+    "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, a.before, a.after";
 
 /// A WHERE clause with named parameters (`:person` may appear several times).
 struct Where {
@@ -211,9 +212,7 @@ fn entry_from_row(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
 /// One sentence a person reads in the log.
 fn summary(e: &AuditEntry) -> String {
     let who = e.subject.as_ref().map_or("someone", |s| s.name.as_str());
-    let field = |v: &Option<Value>, key: &str| -> Option<String> {
-        v.as_ref()?.get(key)?.as_str().map(str::to_string)
-    };
+    let field = |v: &Option<Value>, key: &str| -> Option<String> { v.as_ref()?.get(key)?.as_str().map(str::to_string) };
     let undo = if e.after.as_ref().and_then(|a| a.get("undoOf")).is_some() { " (undo)" } else { "" };
     let text = match e.action.as_str() {
         "deactivated" => match field(&e.after, "reason") {
@@ -249,8 +248,10 @@ pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<
         let (limit, offset) = (limit.clamp(1, 1000), offset.max(0));
         params.push((":limit", &limit));
         params.push((":offset", &offset));
-        let mut stmt =
-            tx.prepare(&format!("SELECT {COLUMNS} FROM audit a {} ORDER BY a.id DESC LIMIT :limit OFFSET :offset", w.sql))?;
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLUMNS} FROM audit a {} ORDER BY a.id DESC LIMIT :limit OFFSET :offset",
+            w.sql
+        ))?;
         let entries = stmt.query_map(&*params, entry_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(AuditPage { total, entries })
     })
@@ -275,7 +276,9 @@ pub fn actions(ws: &Workspace) -> Result<Vec<String>> {
 /// Writes every entry matching `filter` as CSV, newest first; returns how many.
 pub fn export_csv(ws: &Workspace, filter: &Filter, out: impl std::io::Write) -> Result<usize> {
     let mut csv = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| crate::error::Error::new(crate::error::Code::Unavailable, format!("Could not write the CSV file: {e}"));
+    let csv_err = |e: csv::Error| {
+        crate::error::Error::new(crate::error::Code::Unavailable, format!("Could not write the CSV file: {e}"))
+    };
     csv.write_record(["when", "actor", "source", "action", "person", "person_id", "details", "before", "after"])
         .map_err(csv_err)?;
     let mut count = 0;

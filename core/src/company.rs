@@ -54,7 +54,9 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
     }
     ws.write(|tx| {
         if tx.query_row("SELECT count(*) FROM company", [], |r| r.get::<_, i64>(0))? > 0 {
-            return Err(Error::conflict("This workspace already has a company: open it, or choose a new workspace file."));
+            return Err(Error::conflict(
+                "This workspace already has a company: open it, or choose a new workspace file.",
+            ));
         }
         tx.execute(
             "INSERT INTO company (id, name, seats, created_at) VALUES (1, ?1, ?2, ?3)",
@@ -77,12 +79,22 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
         let actor = Actor { id: Some(admin.id.clone()), name: admin.name.clone(), source };
         let change = people::new_id();
         let after = json!({ "name": name, "seats": setup.seats });
-        audit::record_tx(tx, &actor, &change, Entry { action: Action::CompanyCreated, subject: None, before: None, after: Some(after) })?;
         audit::record_tx(
             tx,
             &actor,
             &change,
-            Entry { action: Action::PersonCreated, subject: Some(&admin), before: None, after: Some(json!({ "role": "admin" })) },
+            Entry { action: Action::CompanyCreated, subject: None, before: None, after: Some(after) },
+        )?;
+        audit::record_tx(
+            tx,
+            &actor,
+            &change,
+            Entry {
+                action: Action::PersonCreated,
+                subject: Some(&admin),
+                before: None,
+                after: Some(json!({ "role": "admin" })),
+            },
         )?;
         if setup.demo {
             demo::populate_tx(tx, &actor, &admin.id, seed)?;

@@ -15,28 +15,115 @@ const FIRST: &[&str] = &[
     "Amara", "Ben", "Chloé", "Daniel", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya", "Liam", "Maya",
     "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Samir", "Tara", "Umar", "Vera", "Wei", "Ximena", "Yusuf", "Zoe",
     "Aisha", "Bruno", "Carla", "Dmitri", "Emma", "Felix", "Giulia", "Hannah", "Ivan", "Julia", "Kenji", "Lena",
-    "Mateo", "Nora", "Oscar", "Priya", "Rafael", "Sofia", "Tomás", "Uma", "Viktor", "Wanda", "Yara", "Zain",
-    "Anouk", "Björn", "Céline", "Diego", "Eva", "Finn", "Hugo", "Ida", "Leon", "Mila",
+    "Mateo", "Nora", "Oscar", "Priya", "Rafael", "Sofia", "Tomás", "Uma", "Viktor", "Wanda", "Yara", "Zain", "Anouk",
+    "Björn", "Céline", "Diego", "Eva", "Finn", "Hugo", "Ida", "Leon", "Mila",
 ];
 const LAST: &[&str] = &[
-    "Adeyemi", "Berger", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hoffmann", "Ito", "Jansen", "Kowalski",
-    "Lindqvist", "Müller", "Novak", "O'Brien", "Petrov", "Quintero", "Rossi", "Schmidt", "Tanaka", "Ucar", "Vogel",
-    "Weber", "Xu", "Yilmaz", "Zimmermann", "Andersen", "Bianchi", "Chen", "Da Silva", "Evans", "Ferreira", "Gupta",
-    "Huber", "Iversen", "Jovanović", "Kim", "Lopez", "Martin", "Nakamura", "Okafor", "Patel", "Richter", "Santos",
-    "Thomas", "Urban", "Varga", "Walsh", "Young", "Zhou",
+    "Adeyemi",
+    "Berger",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hoffmann",
+    "Ito",
+    "Jansen",
+    "Kowalski",
+    "Lindqvist",
+    "Müller",
+    "Novak",
+    "O'Brien",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ucar",
+    "Vogel",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Andersen",
+    "Bianchi",
+    "Chen",
+    "Da Silva",
+    "Evans",
+    "Ferreira",
+    "Gupta",
+    "Huber",
+    "Iversen",
+    "Jovanović",
+    "Kim",
+    "Lopez",
+    "Martin",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Richter",
+    "Santos",
+    "Thomas",
+    "Urban",
+    "Varga",
+    "Walsh",
+    "Young",
+    "Zhou",
 ];
 const LOCATIONS: &[&str] = &["Berlin", "London", "Lisbon", "New York", "Remote"];
 
 /// Departments with their size, the head's title, the team leads' title and the members' titles.
 const DEPARTMENTS: &[(&str, usize, &str, &str, &[&str])] = &[
-    ("Engineering", 80, "VP Engineering", "Engineering Manager", &["Software Engineer", "Senior Software Engineer", "Staff Engineer", "QA Engineer", "Site Reliability Engineer"]),
-    ("Sales", 48, "VP Sales", "Sales Manager", &["Account Executive", "Sales Development Rep", "Senior Account Executive"]),
-    ("Customer Success", 30, "Head of Customer Success", "Team Lead, Support", &["Customer Success Manager", "Support Specialist", "Onboarding Specialist"]),
-    ("Marketing", 24, "VP Marketing", "Marketing Lead", &["Content Marketer", "Product Marketing Manager", "Growth Marketer", "Designer, Brand"]),
-    ("Product", 16, "Head of Product", "Group Product Manager", &["Product Manager", "Senior Product Manager", "Product Analyst"]),
+    (
+        "Engineering",
+        80,
+        "VP Engineering",
+        "Engineering Manager",
+        &[
+            "Software Engineer",
+            "Senior Software Engineer",
+            "Staff Engineer",
+            "QA Engineer",
+            "Site Reliability Engineer",
+        ],
+    ),
+    (
+        "Sales",
+        48,
+        "VP Sales",
+        "Sales Manager",
+        &["Account Executive", "Sales Development Rep", "Senior Account Executive"],
+    ),
+    (
+        "Customer Success",
+        30,
+        "Head of Customer Success",
+        "Team Lead, Support",
+        &["Customer Success Manager", "Support Specialist", "Onboarding Specialist"],
+    ),
+    (
+        "Marketing",
+        24,
+        "VP Marketing",
+        "Marketing Lead",
+        &["Content Marketer", "Product Marketing Manager", "Growth Marketer", "Designer, Brand"],
+    ),
+    (
+        "Product",
+        16,
+        "Head of Product",
+        "Group Product Manager",
+        &["Product Manager", "Senior Product Manager", "Product Analyst"],
+    ),
     ("Design", 12, "Head of Design", "Design Lead", &["Product Designer", "UX Researcher", "Senior Product Designer"]),
     ("Finance", 12, "CFO", "Finance Manager", &["Accountant", "Financial Analyst", "Payroll Specialist"]),
-    ("People", 10, "Head of People", "People Partner Lead", &["People Partner", "Recruiter", "People Operations Specialist"]),
+    (
+        "People",
+        10,
+        "Head of People",
+        "People Partner Lead",
+        &["People Partner", "Recruiter", "People Operations Specialist"],
+    ),
     ("Operations", 10, "COO", "Operations Lead", &["Operations Analyst", "Office Manager", "IT Support Specialist"]),
     ("Legal", 4, "General Counsel", "Senior Counsel", &["Legal Counsel", "Paralegal"]),
 ];
@@ -146,9 +233,10 @@ impl Staff<'_, '_> {
 /// Fills the company with about 250 people and their history. `admin_id` joins the People department.
 pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, seed: u64) -> Result<()> {
     let today = Utc::now().date_naive();
-    let domain: String = tx.query_row("SELECT substr(email, instr(email, '@') + 1) FROM people WHERE id = ?1", [admin_id], |r| {
-        r.get(0)
-    })?;
+    let domain: String =
+        tx.query_row("SELECT substr(email, instr(email, '@') + 1) FROM people WHERE id = ?1", [admin_id], |r| {
+            r.get(0)
+        })?;
     let mut staff =
         Staff { tx, rng: fastrand::Rng::with_seed(seed), domain, today, emails: HashSet::new(), members: Vec::new() };
     let founded = today - Duration::days(365 * 8);
@@ -200,7 +288,12 @@ pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, seed: u64) -
         tx,
         actor,
         &people::new_id(),
-        Entry { action: Action::DemoGenerated, subject: None, before: None, after: Some(json!({ "people": members.len() })) },
+        Entry {
+            action: Action::DemoGenerated,
+            subject: None,
+            before: None,
+            after: Some(json!({ "people": members.len() })),
+        },
     )
 }
 
@@ -225,11 +318,13 @@ fn history_tx(tx: &Transaction, rng: &mut fastrand::Rng, members: &[Member], tod
     let mut objective = tx.prepare_cached(
         "INSERT INTO objectives (id, owner_id, title, status, progress, due_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut feedback = tx.prepare_cached("INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut feedback =
+        tx.prepare_cached("INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     let mut meeting = tx.prepare_cached(
         "INSERT INTO one_on_ones (id, person_id, manager_id, held_on, shared_notes) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let mut note = tx.prepare_cached("INSERT INTO one_on_one_notes (id, meeting_id, author_id, text) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut note =
+        tx.prepare_cached("INSERT INTO one_on_one_notes (id, meeting_id, author_id, text) VALUES (?1, ?2, ?3, ?4)")?;
     for m in members {
         let until = m.deactivated.unwrap_or(today);
         let Some(manager) = &m.manager_id else { continue };
@@ -265,7 +360,13 @@ fn history_tx(tx: &Transaction, rng: &mut fastrand::Rng, members: &[Member], tod
                 break;
             }
             let id = people::new_id();
-            meeting.execute(params![id, m.id, manager, held.to_string(), SHARED_NOTES[rng.usize(..SHARED_NOTES.len())]])?;
+            meeting.execute(params![
+                id,
+                m.id,
+                manager,
+                held.to_string(),
+                SHARED_NOTES[rng.usize(..SHARED_NOTES.len())]
+            ])?;
             if rng.bool() {
                 note.execute(params![people::new_id(), id, manager, PRIVATE_NOTES[rng.usize(..PRIVATE_NOTES.len())]])?;
             }

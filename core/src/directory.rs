@@ -1,7 +1,7 @@
 //! The Company Directory: Billable Accounts, Deactivated Accounts and All, searched, sorted and read
 //! one page at a time so the app stays smooth however large the company is.
 
-use rusqlite::{Transaction, ToSql};
+use rusqlite::{ToSql, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -41,7 +41,8 @@ impl SortKey {
             SortKey::Department => "p.department COLLATE NOCASE",
             SortKey::Manager => "m.name COLLATE NOCASE",
             SortKey::Location => "p.location COLLATE NOCASE",
-            SortKey::Status => "p.status DESC, p.deactivated_at",
+            // Active before deactivated, then by when they were deactivated.
+            SortKey::Status => return format!("p.status {dir}, p.deactivated_at {dir}, p.name COLLATE NOCASE, p.id"),
         };
         format!("{key} {dir}, p.name COLLATE NOCASE, p.id")
     }
@@ -128,7 +129,9 @@ fn counts_tx(tx: &Transaction, search: &str) -> Result<Counts> {
         "SELECT coalesce(sum(p.status = 'active'), 0), coalesce(sum(p.status = 'deactivated'), 0), count(*)
          FROM people p WHERE 1=1{clause}"
     );
-    Ok(tx.query_row(&sql, &*as_params(&args), |r| Ok(Counts { billable: r.get(0)?, deactivated: r.get(1)?, all: r.get(2)? }))?)
+    Ok(tx.query_row(&sql, &*as_params(&args), |r| {
+        Ok(Counts { billable: r.get(0)?, deactivated: r.get(1)?, all: r.get(2)? })
+    })?)
 }
 
 /// One page of the directory: `limit` rows from position `offset` of `query`.

@@ -62,18 +62,15 @@ impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
         match err.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::new(
-                Code::Unavailable,
-                "The workspace is busy with another change. Try again in a moment.",
-            ),
-            Some(ErrorCode::DiskFull) => Error::new(
-                Code::Unavailable,
-                "The disk is full: nothing was changed. Free some space and try again.",
-            ),
-            Some(ErrorCode::ReadOnly) => Error::new(
-                Code::Unavailable,
-                "The workspace file is read-only: nothing was changed.",
-            ),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                Error::new(Code::Unavailable, "The workspace is busy with another change. Try again in a moment.")
+            }
+            Some(ErrorCode::DiskFull) => {
+                Error::new(Code::Unavailable, "The disk is full: nothing was changed. Free some space and try again.")
+            }
+            Some(ErrorCode::ReadOnly) => {
+                Error::new(Code::Unavailable, "The workspace file is read-only: nothing was changed.")
+            }
             _ => Error::new(Code::Internal, format!("Workspace error: {err}")),
         }
     }

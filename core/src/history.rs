@@ -129,14 +129,20 @@ fn person_ref(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
     Some(PersonRef { id: id?, name: name? })
 }
 
-fn list<T>(tx: &Transaction, sql: &str, id: &str, row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+fn list<T>(
+    tx: &Transaction,
+    sql: &str,
+    id: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut stmt = tx.prepare_cached(sql)?;
     let items = stmt.query_map([id], row)?.collect::<rusqlite::Result<_>>()?;
     Ok(items)
 }
 
 fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
-    let colleague = |r: &rusqlite::Row| Ok(Colleague { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, status: r.get(3)? });
+    let colleague =
+        |r: &rusqlite::Row| Ok(Colleague { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, status: r.get(3)? });
     let (mut person, manager_id) = tx
         .query_row(
             "SELECT id, name, first_name, last_name, email, title, department, location, hire_date, role, status,
@@ -146,7 +152,9 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
             |r| {
                 let deactivation = r
                     .get::<_, Option<String>>(11)?
-                    .map(|at| -> rusqlite::Result<_> { Ok(Deactivation { at, by_name: r.get(12)?, reason: r.get(13)? }) })
+                    .map(|at| -> rusqlite::Result<_> {
+                        Ok(Deactivation { at, by_name: r.get(12)?, reason: r.get(13)? })
+                    })
                     .transpose()?;
                 let person = Person {
                     id: r.get(0)?,
@@ -168,7 +176,9 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Nobody in this workspace has the id “{id}”: they may have been deleted.")))?;
+        .ok_or_else(|| {
+            Error::not_found(format!("Nobody in this workspace has the id “{id}”: they may have been deleted."))
+        })?;
     if let Some(manager_id) = manager_id {
         person.manager = tx
             .query_row("SELECT id, name, title, status FROM people WHERE id = ?1", [&manager_id], colleague)
@@ -264,7 +274,8 @@ fn one_on_ones_tx(tx: &Transaction, viewer_id: Option<&str>, id: &str) -> Result
             })
         },
     )?;
-    let mut notes = tx.prepare_cached("SELECT author_id, text FROM one_on_one_notes WHERE meeting_id = ?1 ORDER BY id")?;
+    let mut notes =
+        tx.prepare_cached("SELECT author_id, text FROM one_on_one_notes WHERE meeting_id = ?1 ORDER BY id")?;
     for meeting in &mut meetings {
         let rows = notes.query_map([&meeting.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {

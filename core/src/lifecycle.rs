@@ -121,7 +121,10 @@ fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Su
     }
     let ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
     let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND status = 'active'")?;
-    let remaining = admins.query_map([], |r| r.get::<_, String>(0))?.filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str()))).count();
+    let remaining = admins
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str())))
+        .count();
     if remaining == 0 {
         return Err(Error::precondition_failed(
             "This would deactivate every active admin, and nobody could run the workspace: keep at least one admin active.",
@@ -177,14 +180,26 @@ fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>
     Ok(Some(target))
 }
 
-fn set_manager_tx(tx: &Transaction, actor: &Actor, change: &str, report: &Subject, before: Value, after: Value) -> Result<()> {
+fn set_manager_tx(
+    tx: &Transaction,
+    actor: &Actor,
+    change: &str,
+    report: &Subject,
+    before: Value,
+    after: Value,
+) -> Result<()> {
     let manager = after.get("managerId").and_then(Value::as_str);
     let manager = match manager {
         Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
         None => None,
     };
     tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id = ?2")?.execute(params![manager, report.id])?;
-    audit::record_tx(tx, actor, change, Entry { action: Action::ManagerChanged, subject: Some(report), before: Some(before), after: Some(after) })
+    audit::record_tx(
+        tx,
+        actor,
+        change,
+        Entry { action: Action::ManagerChanged, subject: Some(report), before: Some(before), after: Some(after) },
+    )
 }
 
 fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
@@ -192,7 +207,13 @@ fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
 }
 
 /// Deactivates the people given by id or email, hands over their direct reports, in one transaction.
-pub fn deactivate(ws: &Workspace, actor: &Actor, keys: &[String], reason: Option<&str>, handover: Option<&Handover>) -> Result<Change> {
+pub fn deactivate(
+    ws: &Workspace,
+    actor: &Actor,
+    keys: &[String],
+    reason: Option<&str>,
+    handover: Option<&Handover>,
+) -> Result<Change> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(Error::invalid_input("The reason is longer than 500 characters: shorten it."));
@@ -327,7 +348,12 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                          deactivation_reason = NULL WHERE id = ?1",
                     )?
                     .execute([&subject.id])?;
-                    let entry = Entry { action: Action::Reactivated, subject: Some(subject), before: entry.after.clone(), after: Some(after) };
+                    let entry = Entry {
+                        action: Action::Reactivated,
+                        subject: Some(subject),
+                        before: entry.after.clone(),
+                        after: Some(after),
+                    };
                     audit::record_tx(tx, actor, &undo, entry)?;
                     reactivated.push(subject.clone());
                 }
@@ -344,7 +370,12 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                         was["reason"].as_str(),
                         subject.id
                     ])?;
-                    let entry = Entry { action: Action::Deactivated, subject: Some(subject), before: entry.after.clone(), after: Some(after) };
+                    let entry = Entry {
+                        action: Action::Deactivated,
+                        subject: Some(subject),
+                        before: entry.after.clone(),
+                        after: Some(after),
+                    };
                     audit::record_tx(tx, actor, &undo, entry)?;
                     deactivated.push(subject.clone());
                 }
@@ -370,7 +401,9 @@ fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) 
         return Err(Error::precondition_failed("Only deactivations and reactivations can be undone."));
     }
     if entries.iter().any(|e| e.after.as_ref().is_some_and(|a| a.get("undoOf").is_some())) {
-        return Err(Error::precondition_failed("An undo cannot be undone: deactivate or reactivate the people again instead."));
+        return Err(Error::precondition_failed(
+            "An undo cannot be undone: deactivate or reactivate the people again instead.",
+        ));
     }
     let undone: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM audit WHERE json_extract(after, '$.undoOf') = ?1)",
@@ -380,7 +413,8 @@ fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) 
     if undone {
         return Err(Error::conflict("This change was already undone."));
     }
-    let mut later = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit WHERE subject_id = ?1 AND id > ?2 AND change_id <> ?3)")?;
+    let mut later =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit WHERE subject_id = ?1 AND id > ?2 AND change_id <> ?3)")?;
     for entry in entries {
         let subject = entry.subject.as_ref().expect("checked above");
         if later.query_row(params![subject.id, entry.id, change_id], |r| r.get::<_, bool>(0))? {

@@ -100,5 +100,9 @@ pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<Subject> {
     tx.prepare_cached("SELECT id, name FROM people WHERE id = ?1 OR email = ?1")?
         .query_row([key], |r| Ok(Subject { id: r.get(0)?, name: r.get(1)? }))
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Nobody in this workspace has the id or email “{key}”. Check it in the directory.")))
+        .ok_or_else(|| {
+            Error::not_found(format!(
+                "Nobody in this workspace has the id or email “{key}”. Check it in the directory."
+            ))
+        })
 }

@@ -103,7 +103,9 @@ impl Workspace {
                 return Err(OpenProblem::new(
                     ProblemCode::Locked,
                     "This workspace is open in another Roster",
-                    format!("{shown} is in use by another Roster window. Close that window first, or open another workspace."),
+                    format!(
+                    "{shown} is in use by another Roster window. Close that window first, or open another workspace."
+                ),
                 ))
             }
             Err(TryLockError::Error(e)) => return Err(unreadable(e)),
@@ -113,8 +115,9 @@ impl Workspace {
         if len > 0 && (len < header.len() || &header != SQLITE_HEADER) {
             return Err(not_a_workspace(path));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| unreadable(std::io::Error::other(e)))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| unreadable(std::io::Error::other(e)))?;
         // Look before writing anything: a foreign or newer file must stay byte for byte as it was.
         check_identity(&conn, path)?;
         let ws = Workspace { conn: Mutex::new(conn), path: Some(path.to_path_buf()), _lock: Some(file) };

@@ -14,16 +14,21 @@ fn the_log_filters_by_person_action_and_date_and_exports_csv() {
     lifecycle::deactivate(&c.ws, &c.admin, &[jane.clone(), bob], Some("Left, for good"), None).unwrap();
     lifecycle::reactivate(&c.ws, &c.admin, &[jane]).unwrap();
 
-    let by_person = audit::list(&c.ws, &Filter { person: Some("jane.doe@ACME".into()), ..Filter::default() }, 0, 50).unwrap();
+    let by_person =
+        audit::list(&c.ws, &Filter { person: Some("jane.doe@ACME".into()), ..Filter::default() }, 0, 50).unwrap();
     assert_eq!(
         by_person.entries.iter().map(|e| e.summary.as_str()).collect::<Vec<_>>(),
         ["Reactivated Jane Doe", "Deactivated Jane Doe (reason: Left, for good)"]
     );
-    let deactivations = audit::list(&c.ws, &Filter { action: Some("deactivated".into()), ..Filter::default() }, 0, 50).unwrap();
+    let deactivations =
+        audit::list(&c.ws, &Filter { action: Some("deactivated".into()), ..Filter::default() }, 0, 50).unwrap();
     assert_eq!(deactivations.total, 2);
     let today = chrono::Utc::now().date_naive().to_string();
     let today_only = Filter { from: Some(today.clone()), to: Some(today), ..Filter::default() };
-    assert_eq!(audit::list(&c.ws, &today_only, 0, 50).unwrap().total, audit::list(&c.ws, &Filter::default(), 0, 50).unwrap().total);
+    assert_eq!(
+        audit::list(&c.ws, &today_only, 0, 50).unwrap().total,
+        audit::list(&c.ws, &Filter::default(), 0, 50).unwrap().total
+    );
     let long_ago = Filter { to: Some("2001-01-01".into()), ..Filter::default() };
     assert_eq!(audit::list(&c.ws, &long_ago, 0, 50).unwrap().total, 0);
     let bad = Filter { from: Some("yesterday".into()), ..Filter::default() };

@@ -37,7 +37,8 @@ fn the_demo_company_is_realistic_and_everyone_has_a_history() {
         let p = history::profile(&c.ws, None, &r.id).unwrap();
         assert!(!p.objectives.is_empty() && !p.one_on_ones.is_empty(), "{} has no history", r.name);
     }
-    let with_reviews = rows.iter().filter(|r| !history::profile(&c.ws, None, &r.id).unwrap().reviews.is_empty()).count();
+    let with_reviews =
+        rows.iter().filter(|r| !history::profile(&c.ws, None, &r.id).unwrap().reviews.is_empty()).count();
     assert!(with_reviews > 150, "{with_reviews}");
     let log = audit::list(&c.ws, &Filter::default(), 0, 10).unwrap();
     assert_eq!(log.entries[0].action, "demo_generated");

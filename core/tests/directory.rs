@@ -60,13 +60,24 @@ fn views_count_active_and_deactivated_people_separately() {
     assert!(page.rows.iter().all(|r| r.status == "active"));
     let deactivated = directory::page(&c.ws, &Query { view: View::Deactivated, ..Query::default() }, 0, 100).unwrap();
     assert_eq!(deactivated.total, 172);
-    assert!(deactivated.rows.iter().all(|r| r.status == "deactivated" && r.deactivated_by.as_deref() == Some("Ada Admin")));
+    assert!(deactivated
+        .rows
+        .iter()
+        .all(|r| r.status == "deactivated" && r.deactivated_by.as_deref() == Some("Ada Admin")));
 }
 
 #[test]
 fn pages_cover_every_row_once_in_every_sort() {
     let c = big_company();
-    for sort in [SortKey::Name, SortKey::Email, SortKey::Title, SortKey::Department, SortKey::Manager, SortKey::Location, SortKey::Status] {
+    for sort in [
+        SortKey::Name,
+        SortKey::Email,
+        SortKey::Title,
+        SortKey::Department,
+        SortKey::Manager,
+        SortKey::Location,
+        SortKey::Status,
+    ] {
         for desc in [false, true] {
             let query = Query { view: View::All, search: String::new(), sort, desc };
             let rows = all_rows(&c, &query);

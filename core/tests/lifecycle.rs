@@ -104,12 +104,14 @@ fn direct_reports_need_a_handover_to_someone_or_explicitly_to_nobody() {
     assert_eq!(status(&c.ws, &boss), "active");
 
     // Someone inside the team being handed over would end up managing themselves.
-    let err = lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&boss]), None, Some(&Handover::To { person_id: r1.clone() }))
-        .unwrap_err();
+    let err =
+        lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&boss]), None, Some(&Handover::To { person_id: r1.clone() }))
+            .unwrap_err();
     assert_eq!(err.code, Code::InvalidInput);
 
     let change =
-        lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&boss]), None, Some(&Handover::To { person_id: next.clone() })).unwrap();
+        lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&boss]), None, Some(&Handover::To { person_id: next.clone() }))
+            .unwrap();
     assert_eq!(change.summary, "Deactivated Mia Boss. 2 direct reports now report to Ned Next.");
     assert_eq!((manager_of(&c.ws, &r1), manager_of(&c.ws, &r2)), (Some(next.clone()), Some(next.clone())));
 
@@ -132,7 +134,7 @@ fn reports_deactivated_together_with_their_manager_need_no_handover() {
 fn an_admin_cannot_deactivate_themselves_and_nobody_acts_without_being_an_active_admin() {
     let c = company(10);
     let own = c.admin.id.clone().unwrap();
-    let err = lifecycle::deactivate(&c.ws, &c.admin, &[own.clone()], None, None).unwrap_err();
+    let err = lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&own), None, None).unwrap_err();
     assert_eq!(err.code, Code::PreconditionFailed);
     assert_eq!(status(&c.ws, &own), "active");
 
@@ -151,7 +153,10 @@ fn deactivating_people_who_are_all_deactivated_already_is_refused() {
     let jane = add(&c.ws, "Jane", "Doe", None);
     lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&jane]), None, None).unwrap();
     let err = lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&jane]), None, None).unwrap_err();
-    assert_eq!((err.code, err.message.as_str()), (Code::PreconditionFailed, "Jane Doe is already deactivated: nothing to do."));
+    assert_eq!(
+        (err.code, err.message.as_str()),
+        (Code::PreconditionFailed, "Jane Doe is already deactivated: nothing to do.")
+    );
     let err = lifecycle::reactivate(&c.ws, &c.admin, &[c.admin.id.clone().unwrap()]).unwrap_err();
     assert_eq!(err.code, Code::PreconditionFailed);
 }

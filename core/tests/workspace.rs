@@ -29,8 +29,10 @@ fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
     assert_eq!(get("PRAGMA user_version"), rusqlite::types::Value::Integer(SCHEMA_VERSION.into()));
     assert_eq!(get("PRAGMA application_id"), rusqlite::types::Value::Integer(APPLICATION_ID.into()));
     assert_eq!(get("PRAGMA journal_mode"), rusqlite::types::Value::Text("wal".into()));
-    for table in ["company", "people", "reviews", "objectives", "feedback", "one_on_ones", "one_on_one_notes", "audit"] {
-        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name = ?1", [table], |r| r.get(0)).unwrap();
+    for table in ["company", "people", "reviews", "objectives", "feedback", "one_on_ones", "one_on_one_notes", "audit"]
+    {
+        let n: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name = ?1", [table], |r| r.get(0)).unwrap();
         assert_eq!(n, 1, "table {table} missing");
     }
     // Opening again keeps what is there and does not migrate twice.
@@ -54,7 +56,10 @@ fn another_programs_sqlite_database_is_refused_and_left_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER); INSERT INTO invoices VALUES (1, 100);").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER); INSERT INTO invoices VALUES (1, 100);",
+    )
+    .unwrap();
     drop(conn);
     let before = fs::read(&path).unwrap();
     assert_eq!(problem(&path), ProblemCode::NotAWorkspace);

@@ -34,7 +34,7 @@ pub fn session(ws: &Workspace) -> Result<Actor> {
 
 /// Runs blocking core work off the UI thread.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::new(roster_core::Code::Internal, format!("Roster stopped in the middle of this: {e}. Try again.")))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
+        Error::new(roster_core::Code::Internal, format!("Roster stopped in the middle of this: {e}. Try again."))
+    })?
 }

@@ -5,7 +5,6 @@ use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
@@ -15,7 +14,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 /// WebKitWebDriver allows one session at a time.
-static ONE_APP: Mutex<()> = Mutex::new(());
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -27,7 +26,7 @@ pub struct App {
     _dir: Option<tempfile::TempDir>,
     driver: Child,
     xvfb: Child,
-    _one: MutexGuard<'static, ()>,
+    _one: tokio::sync::MutexGuard<'static, ()>,
 }
 
 fn require(program: &str, package: &str) {
@@ -65,7 +64,7 @@ impl App {
 
     /// Starts Roster on the given workspace file.
     pub async fn launch_on(name: &str, workspace: &Path, dir: Option<tempfile::TempDir>) -> App {
-        let one = ONE_APP.lock().unwrap_or_else(|p| p.into_inner());
+        let one = ONE_APP.lock().await;
         require("tauri-driver", "tauri-driver (cargo install tauri-driver --locked)");
         require("WebKitWebDriver", "Debian's webkit2gtk-driver");
         let (xvfb, display) = start_xvfb();
@@ -94,7 +93,16 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with the app");
-        App { client, workspace: workspace.to_path_buf(), display, name: name.into(), _dir: dir, driver, xvfb, _one: one }
+        App {
+            client,
+            workspace: workspace.to_path_buf(),
+            display,
+            name: name.into(),
+            _dir: dir,
+            driver,
+            xvfb,
+            _one: one,
+        }
     }
 
     /// The element, once it is there.
@@ -120,9 +128,14 @@ impl App {
     }
 
     pub async fn type_into(&self, testid: &str, text: &str) {
+        // Select all and delete, as a person does: the page sees the same input events.
         let field = self.find(testid).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        let select_all = Key::Control + "a";
+        let erase: char = Key::Backspace.into();
+        field.send_keys(&format!("{select_all}{}{erase}", char::from(Key::Control))).await.unwrap();
+        if !text.is_empty() {
+            field.send_keys(text).await.unwrap();
+        }
     }
 
     /// Waits until `check` holds, re-reading the page; says what it last saw when it never does.

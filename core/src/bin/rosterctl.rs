@@ -155,11 +155,15 @@ fn run(cli: &Cli) -> Result<(), Error> {
     let path = cli.workspace.clone().unwrap_or_else(workspace::default_path);
     let ws = Workspace::open(&path)?;
     let admin = || -> Result<audit::Actor, Error> {
-        let id = access::first_admin(&ws)?
-            .ok_or_else(|| Error::precondition_failed("This workspace has no company yet: run `rosterctl init` or `rosterctl demo` first."))?;
+        let id = access::first_admin(&ws)?.ok_or_else(|| {
+            Error::precondition_failed(
+                "This workspace has no company yet: run `rosterctl init` or `rosterctl demo` first.",
+            )
+        })?;
         access::admin(&ws, &id, Source::Cli)
     };
-    let change = |c: &lifecycle::Change| format!("{}\nchange id: {} (rosterctl undo {})", c.summary, c.change_id, c.change_id);
+    let change =
+        |c: &lifecycle::Change| format!("{}\nchange id: {} (rosterctl undo {})", c.summary, c.change_id, c.change_id);
     match &cli.command {
         Command::Init(a) => {
             let setup = setup(&a.company, a.seats, &a.admin_first_name, &a.admin_last_name, &a.admin_email, false);
@@ -173,7 +177,12 @@ fn run(cli: &Cli) -> Result<(), Error> {
             company::create(&ws, &setup, Source::Cli, *seed)?;
             let usage = license::usage(&ws)?;
             print(cli.json, &usage, |u| {
-                format!("Created the demo company {name}: {} active, {} deactivated, in {}.", u.active, u.deactivated, path.display())
+                format!(
+                    "Created the demo company {name}: {} active, {} deactivated, in {}.",
+                    u.active,
+                    u.deactivated,
+                    path.display()
+                )
             });
         }
         Command::List { view, search, limit } => {
@@ -188,7 +197,9 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 let mut out = String::new();
                 for r in &p.rows {
                     let status = match &r.deactivated_at {
-                        Some(at) => format!("deactivated {} by {}", &at[..10], r.deactivated_by.as_deref().unwrap_or("?")),
+                        Some(at) => {
+                            format!("deactivated {} by {}", &at[..10], r.deactivated_by.as_deref().unwrap_or("?"))
+                        }
                         None => "active".into(),
                     };
                     out.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.name, r.email, r.title, r.department, status));
@@ -203,7 +214,10 @@ fn run(cli: &Cli) -> Result<(), Error> {
             let profile = history::profile(&ws, viewer.as_deref(), &id)?;
             print(cli.json, &profile, |p| {
                 let q = &p.person;
-                let mut out = format!("{} <{}>\n{} · {} · {}\nstatus: {}\n", q.name, q.email, q.title, q.department, q.location, q.status);
+                let mut out = format!(
+                    "{} <{}>\n{} · {} · {}\nstatus: {}\n",
+                    q.name, q.email, q.title, q.department, q.location, q.status
+                );
                 if let Some(d) = &q.deactivation {
                     out.push_str(&format!(
                         "deactivated on {} by {}{}\n",
@@ -249,14 +263,23 @@ fn run(cli: &Cli) -> Result<(), Error> {
             });
         }
         Command::Audit { person, action, from, to, limit, csv } => {
-            let filter = Filter { person: person.clone(), action: action.clone(), from: from.clone(), to: to.clone(), subject_id: None };
+            let filter = Filter {
+                person: person.clone(),
+                action: action.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                subject_id: None,
+            };
             if *csv {
                 audit::export_csv(&ws, &filter, std::io::stdout().lock())?;
             } else {
                 let page = audit::list(&ws, &filter, 0, *limit)?;
                 print(cli.json, &page, |p| {
-                    let lines: Vec<String> =
-                        p.entries.iter().map(|e| format!("{}\t{} ({})\t{}", e.at, e.actor, e.source, e.summary)).collect();
+                    let lines: Vec<String> = p
+                        .entries
+                        .iter()
+                        .map(|e| format!("{}\t{} ({})\t{}", e.at, e.actor, e.source, e.summary))
+                        .collect();
                     format!("{}\n{} of {} entries shown", lines.join("\n"), p.entries.len(), p.total)
                 });
             }

@@ -29,15 +29,23 @@ pub struct Exported {
 
 /// Asks where to save with the native dialog, then writes the filtered log as CSV.
 #[tauri::command]
-pub async fn audit_export<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, filter: Filter) -> Result<Option<Exported>> {
+pub async fn audit_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    filter: Filter,
+) -> Result<Option<Exported>> {
     let ws = state.workspace()?;
     blocking(move || {
-        let chosen = app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("roster-audit-log.csv").blocking_save_file();
+        let chosen =
+            app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("roster-audit-log.csv").blocking_save_file();
         let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
         // Written beside the target and renamed at the end, so a failed export never leaves half a file.
         let part = path.with_extension("csv.part");
         let unwritable = |e: std::io::Error| {
-            Error::new(roster_core::Code::Unavailable, format!("Could not write {}: {e}. Choose another folder.", path.display()))
+            Error::new(
+                roster_core::Code::Unavailable,
+                format!("Could not write {}: {e}. Choose another folder.", path.display()),
+            )
         };
         let written = File::create(&part)
             .map_err(unwritable)

@@ -18,7 +18,12 @@ pub async fn directory_page(state: State<'_, AppState>, query: Query, offset: i6
 }
 
 #[tauri::command]
-pub async fn directory_ids(state: State<'_, AppState>, query: Query, from: Option<i64>, to: Option<i64>) -> Result<Vec<String>> {
+pub async fn directory_ids(
+    state: State<'_, AppState>,
+    query: Query,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<Vec<String>> {
     let ws = state.workspace()?;
     let range = from.zip(to);
     blocking(move || directory::ids(&ws, &query, range)).await

@@ -35,14 +35,21 @@ fn status(state: &AppState) -> Result<Status> {
     let path = state.path.display().to_string();
     let ws = match &state.workspace {
         Err(problem) => {
-            return Ok(Status { state: Phase::Problem, path, problem: Some(problem.clone()), company: None, actor: None })
+            return Ok(Status {
+                state: Phase::Problem,
+                path,
+                problem: Some(problem.clone()),
+                company: None,
+                actor: None,
+            })
         }
         Ok(ws) => ws,
     };
     let company = company::get(ws)?;
     let actor = match access::first_admin(ws)? {
         Some(id) => ws.read(|tx| {
-            let (name, email) = tx.query_row("SELECT name, email FROM people WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (name, email) =
+                tx.query_row("SELECT name, email FROM people WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(Some(Actor { id, name, email }))
         })?,
         None => None,
