@@ -57,6 +57,13 @@ async fn row_menu(app: &App, index: usize, item: &str) {
     app.click(item).await;
 }
 
+/// With ROSTER_UPDATE_SCREENSHOT set, keeps a picture of this step in tests/artifacts to look at.
+fn look(app: &App, name: &str) {
+    if std::env::var_os("ROSTER_UPDATE_SCREENSHOT").is_some() {
+        app.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/artifacts/{name}.png")));
+    }
+}
+
 fn sqlite(app: &App) -> rusqlite::Connection {
     rusqlite::Connection::open_with_flags(&app.workspace, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
 }
@@ -115,6 +122,7 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.text_contains("view-menu", "Deactivated Accounts").await;
     search(&app, &first).await;
     assert_eq!(row_name(&app, 0).await, first);
+    look(&app, "deactivated-view");
 
     // A deactivated person's profile keeps their reviews, under the banner.
     let (person, reviews): (String, usize) = sqlite(&app)
@@ -153,6 +161,7 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
         assert!(log.contains(&format!("Deactivated {name}")), "{name} missing from the audit log");
     }
     assert!(log.contains(&format!("Reactivated {first}")));
+    look(&app, "audit-log");
     app.quit().await;
 }
 
@@ -203,4 +212,95 @@ async fn a_file_that_is_not_a_workspace_gets_a_clear_screen_and_stays_untouched(
     assert!(app.all("directory-list").await.is_empty());
     app.quit().await;
     assert_eq!(std::fs::read(&path).unwrap(), b"Quarterly notes: do not lose me.\n");
+}
+
+#[tokio::test]
+async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_their_team() {
+    let app = App::launch("handover").await;
+    create_company(&app, "Ada", "Admin", true).await;
+    search(&app, "Engineering Manager").await;
+    let manager = row_name(&app, 0).await;
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_is("profile-name", &manager).await;
+    let (team, vp): (i64, String) = sqlite(&app)
+        .query_row(
+            "SELECT (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'), m.name
+             FROM people p JOIN people m ON m.id = p.manager_id WHERE p.name = ?1",
+            [&manager],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(team > 0, "{manager} has a team");
+
+    app.click("manage-menu").await;
+    app.click("manage-deactivate").await;
+    let dialog = app.find("deactivate-dialog").await.text().await.unwrap();
+    let team_words = if team == 1 { "1 direct report".to_string() } else { format!("{team} direct reports") };
+    assert!(dialog.contains(&format!("Who takes over their {team_words}?")), "{dialog}");
+    assert!(!dialog.contains("false"), "stray text in the dialog: {dialog}");
+    assert!(!app.find("deactivate-confirm").await.is_enabled().await.unwrap(), "a handover must be chosen first");
+    app.click("handover-someone").await;
+    app.type_into("handover-search", &vp).await;
+    let option = app.text_contains("handover-option", &vp).await;
+    assert!(option.contains(&vp));
+    look(&app, "handover-dialog");
+    app.click("handover-option").await;
+    app.click("deactivate-confirm").await;
+    app.text_contains("toast", &format!("Deactivated {manager}. {team_words} now report to {vp}.")).await;
+    app.text_contains("deactivated-banner", "by Ada Admin").await;
+    let moved: i64 = sqlite(&app)
+        .query_row(
+            "SELECT count(*) FROM people r JOIN people m ON m.id = r.manager_id WHERE m.name = ?1 AND r.status = 'active'
+             AND r.id IN (SELECT subject_id FROM audit WHERE action = 'manager_changed')",
+            [&vp],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(moved, team);
+
+    app.click("banner-reactivate").await;
+    app.text_contains("toast", &format!("Reactivated {manager}.")).await;
+    app.until("the banner to go", || async { Some(app.all("deactivated-banner").await.len()) }, |n: &usize| *n == 0)
+        .await;
+    look(&app, "profile");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_directory_stays_small_in_the_page_with_100_000_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.roster");
+    {
+        let ws = roster_core::Workspace::open(&path).unwrap();
+        let setup = roster_core::company::Setup {
+            company_name: "Big Co".into(),
+            seats: 100_000,
+            admin_first_name: "Ada".into(),
+            admin_last_name: "Admin".into(),
+            admin_email: "ada@big.example".into(),
+            demo: false,
+        };
+        roster_core::company::create(&ws, &setup, roster_core::audit::Source::Cli, 1).unwrap();
+    }
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO people (id, first_name, last_name, email, title, department, location, created_at)
+             SELECT printf('p%06d', i), 'Person', printf('%06d', i), printf('p%06d@big.example', i), 'Engineer',
+                    'Engineering', 'Berlin', '2026-01-01T00:00:00Z' FROM n;",
+        )
+        .unwrap();
+    let app = App::launch_on("hundred-thousand", &path, Some(dir)).await;
+    app.text_is("license-meter", "100001 of 100000 seats used · 0 deactivated (not billed) · 1 over the license").await;
+    // Scroll to the middle, as dragging the scrollbar does, and read the people there.
+    app.client
+        .execute("document.querySelector('[data-testid=\"directory-list\"]').scrollTop = 50000 * 40", vec![])
+        .await
+        .unwrap();
+    let name = app.find_css("[data-testid=\"row\"][data-index=\"50005\"] [data-testid=\"row-name\"]").await;
+    assert_eq!(name.text().await.unwrap(), "Person 050005");
+    let rows = app.client.execute("return document.querySelectorAll('.row').length", vec![]).await.unwrap();
+    assert!(rows.as_u64().unwrap() < 100, "{rows} rows in the page: the list is not virtualised");
+    app.quit().await;
 }

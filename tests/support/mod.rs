@@ -44,7 +44,7 @@ fn free_port() -> u16 {
 fn start_xvfb() -> (Child, String) {
     require("Xvfb", "Debian's xvfb");
     let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+        .args(["-displayfd", "1", "-screen", "0", "1280x820x24", "-nolisten", "tcp"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

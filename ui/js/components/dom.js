@@ -22,7 +22,8 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-function append(el, children) {
+// Appends children, skipping null and false so `cond && h(...)` reads naturally.
+export function append(el, children) {
   for (const child of children) {
     if (child == null || child === false) continue;
     if (Array.isArray(child)) append(el, child);

@@ -2,7 +2,7 @@
 // It shows the plan first and, when the people have active direct reports, asks
 // who takes them over, so nobody is left with a manager who cannot sign in.
 import * as api from '../api.js';
-import { h, fill } from '../components/dom.js';
+import { h, fill, append } from '../components/dom.js';
 import { openDialog } from '../components/dialog.js';
 import { showError } from '../components/toast.js';
 import { announceChange } from '../changes.js';
@@ -50,7 +50,7 @@ export async function openDeactivateDialog(ids) {
   const confirm = h('button', { type: 'button', class: 'button danger', 'data-testid': 'deactivate-confirm' },
     count === 1 ? 'Deactivate' : `Deactivate ${count} people`);
 
-  dialog.body.append(
+  append(dialog.body, [
     h('p', null, 'They keep every record and stop counting toward your seats. They can no longer sign in. You can reactivate them at any time.'),
     plan.alreadyDeactivated.length > 0 && h('div', { class: 'note', 'data-testid': 'already-deactivated' },
       h('p', null, `${plural(plan.alreadyDeactivated.length, 'person is', 'people are')} already deactivated, left as is:`),
@@ -58,7 +58,7 @@ export async function openDeactivateDialog(ids) {
     h('label', { class: 'field' },
       h('span', { class: 'field-label' }, 'Reason ', h('span', { class: 'muted' }, '(optional)')),
       reason),
-  );
+  ]);
 
   const handover = plan.reports.length > 0 ? handoverSection(plan, ids, () => updateConfirm()) : null;
   if (handover) dialog.body.append(handover.el);

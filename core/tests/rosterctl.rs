@@ -1,0 +1,90 @@
+//! `rosterctl` as a script uses it: same core, JSON out, `{code, message}` and a non-zero exit on bad input.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Ctl {
+    dir: tempfile::TempDir,
+}
+
+impl Ctl {
+    fn new() -> Ctl {
+        Ctl { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_rosterctl"))
+            .arg("--workspace")
+            .arg(self.dir.path().join("w.roster"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(&[args, &["--json"]].concat());
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        serde_json::from_slice(&out.stderr).expect("the error is {code, message} JSON")
+    }
+}
+
+#[test]
+fn a_script_sets_up_lists_deactivates_and_reactivates() {
+    let ctl = Ctl::new();
+    ctl.json(&[
+        "init",
+        "--company",
+        "Acme",
+        "--seats",
+        "5",
+        "--admin-first-name",
+        "Ada",
+        "--admin-last-name",
+        "Admin",
+        "--admin-email",
+        "ada@acme.test",
+    ]);
+    let none = ctl.json(&["list", "--view", "deactivated"]);
+    assert_eq!(none["total"], 0);
+    let err = ctl.fails(&["deactivate", "ADA@acme.test"]);
+    assert_eq!(err["code"], "precondition_failed", "an admin cannot deactivate themselves");
+    let err = ctl.fails(&["show", "ghost@acme.test"]);
+    assert_eq!(err["code"], "not_found");
+    assert!(err["message"].as_str().unwrap().contains("ghost@acme.test"));
+
+    let demo = Ctl::new();
+    let usage = demo.json(&["demo", "--seats", "300"]);
+    assert_eq!(usage["deactivated"], 30);
+    let engineers = demo.json(&["list", "--search", "software engineer", "--limit", "3"]);
+    let email = engineers["rows"][0]["email"].as_str().unwrap().to_string();
+    let change = demo.json(&["deactivate", &email, "--reason", "Left the company"]);
+    assert_eq!(change["count"], 1);
+    let shown = demo.json(&["show", &email]);
+    assert_eq!(shown["person"]["deactivation"]["reason"], "Left the company");
+    let log = demo.json(&["audit", "--action", "deactivated"]);
+    assert_eq!(log["entries"][0]["source"], "cli");
+    demo.json(&["undo", change["changeId"].as_str().unwrap()]);
+    assert_eq!(demo.json(&["show", &email])["person"]["status"], "active");
+    demo.json(&["deactivate", &email]);
+    assert_eq!(
+        demo.json(&["reactivate", &email])["summary"],
+        format!("Reactivated {}.", shown["person"]["name"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_workspace_is_refused_with_the_apps_message() {
+    let ctl = Ctl::new();
+    std::fs::write(ctl.dir.path().join("w.roster"), "hello").unwrap();
+    let err = ctl.fails(&["list"]);
+    assert_eq!(err["code"], "precondition_failed");
+    assert!(err["message"].as_str().unwrap().contains("not a Roster workspace"));
+    assert_eq!(std::fs::read(ctl.dir.path().join("w.roster")).unwrap(), b"hello");
+}
