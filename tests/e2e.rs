@@ -162,6 +162,19 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     }
     assert!(log.contains(&format!("Reactivated {first}")));
     look(&app, "audit-log");
+
+    // Export CSV asks where to save with the native dialog, then writes the log there.
+    let csv = app.workspace.with_file_name("audit export.csv");
+    app.click("audit-export").await;
+    let csv_path = csv.to_str().unwrap();
+    app.answer_native_dialog(
+        "Export the audit log",
+        &[&["key", "ctrl+a"], &["type", "--delay", "5", csv_path], &["key", "Return"]],
+    );
+    app.text_contains("toast", "Exported").await;
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(exported.starts_with("when,actor,source,action,person"), "{exported}");
+    assert!(exported.contains(&format!("Deactivated {first} (reason: Left the company)")));
     app.quit().await;
 }
 

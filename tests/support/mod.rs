@@ -201,6 +201,29 @@ impl App {
         self.client.release_actions().await.unwrap();
     }
 
+    /// Waits for the native window titled `title`, gives it the keyboard, then runs each `xdotool`
+    /// command in turn: the keys a person presses in a GTK dialog.
+    pub fn answer_native_dialog(&self, title: &str, keys: &[&[&str]]) {
+        require("xdotool", "Debian's xdotool");
+        let xdotool = |args: &[&str]| {
+            Command::new("xdotool").args(args).env("DISPLAY", &self.display).output().expect("run xdotool")
+        };
+        let started = Instant::now();
+        let window = loop {
+            let found = xdotool(&["search", "--onlyvisible", "--name", title]);
+            if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next() {
+                break id.to_string();
+            }
+            assert!(started.elapsed() < PATIENCE, "no native dialog titled “{title}” appeared");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let focus = xdotool(&["windowfocus", &window]);
+        assert!(focus.status.success(), "xdotool windowfocus: {}", String::from_utf8_lossy(&focus.stderr));
+        for args in keys {
+            assert!(xdotool(args).status.success(), "xdotool {args:?}");
+        }
+    }
+
     /// A picture of the whole display.
     pub fn screenshot(&self, path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

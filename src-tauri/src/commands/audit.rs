@@ -36,8 +36,13 @@ pub async fn audit_export<R: Runtime>(
 ) -> Result<Option<Exported>> {
     let ws = state.workspace()?;
     blocking(move || {
-        let chosen =
-            app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("roster-audit-log.csv").blocking_save_file();
+        let chosen = app
+            .dialog()
+            .file()
+            .set_title("Export the audit log")
+            .add_filter("CSV", &["csv"])
+            .set_file_name("roster-audit-log.csv")
+            .blocking_save_file();
         let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
         // Written beside the target and renamed at the end, so a failed export never leaves half a file.
         let part = path.with_extension("csv.part");
