@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::people::PersonRef;
 use crate::time;
 use crate::workspace::Workspace;
 
@@ -69,17 +70,10 @@ impl Action {
     }
 }
 
-/// The person an entry is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Subject {
-    pub id: String,
-    pub name: String,
-}
-
 /// One change to write: `before`/`after` hold just the fields that changed.
 pub struct Entry<'a> {
     pub action: Action,
-    pub subject: Option<&'a Subject>,
+    pub subject: Option<&'a PersonRef>,
     pub before: Option<Value>,
     pub after: Option<Value>,
 }
@@ -114,7 +108,7 @@ pub struct AuditEntry {
     pub actor: String,
     pub source: String,
     pub action: String,
-    pub subject: Option<Subject>,
+    pub subject: Option<PersonRef>,
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub summary: String,
@@ -189,10 +183,7 @@ fn entry_from_row(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     let json = |i: usize| -> rusqlite::Result<Option<Value>> {
         Ok(row.get::<_, Option<String>>(i)?.and_then(|s| serde_json::from_str(&s).ok()))
     };
-    let subject = match (row.get::<_, Option<String>>(6)?, row.get::<_, Option<String>>(7)?) {
-        (Some(id), Some(name)) => Some(Subject { id, name }),
-        _ => None,
-    };
+    let subject = PersonRef::from_columns(row.get(6)?, row.get(7)?);
     let mut entry = AuditEntry {
         id: row.get(0)?,
         at: row.get(1)?,

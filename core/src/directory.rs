@@ -5,6 +5,7 @@ use rusqlite::{ToSql, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::people::PersonRef;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -55,12 +56,6 @@ pub struct Query {
     pub search: String,
     pub sort: SortKey,
     pub desc: bool,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PersonRef {
-    pub id: String,
-    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,10 +158,7 @@ pub fn page(ws: &Workspace, query: &Query, offset: i64, limit: i64) -> Result<Pa
         let mut stmt = tx.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(&*as_params(&args), |r| {
-                let manager = match (r.get::<_, Option<String>>(6)?, r.get::<_, Option<String>>(7)?) {
-                    (Some(id), Some(name)) => Some(PersonRef { id, name }),
-                    _ => None,
-                };
+                let manager = PersonRef::from_columns(r.get(6)?, r.get(7)?);
                 Ok(Row {
                     id: r.get(0)?,
                     name: r.get(1)?,

@@ -5,8 +5,8 @@ use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::audit::{self, AuditEntry, Filter};
-use crate::directory::PersonRef;
 use crate::error::{Error, Result};
+use crate::people::PersonRef;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,10 +125,6 @@ pub struct Profile {
     pub activity: Vec<AuditEntry>,
 }
 
-fn person_ref(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
-    Some(PersonRef { id: id?, name: name? })
-}
-
 fn list<T>(
     tx: &Transaction,
     sql: &str,
@@ -208,7 +204,7 @@ pub fn profile(ws: &Workspace, viewer_id: Option<&str>, id: &str) -> Result<Prof
                 Ok(Review {
                     id: r.get(0)?,
                     cycle: r.get(1)?,
-                    reviewer: person_ref(r.get(2)?, r.get(3)?),
+                    reviewer: PersonRef::from_columns(r.get(2)?, r.get(3)?),
                     rating: r.get(4)?,
                     text: r.get(5)?,
                     submitted_at: r.get(6)?,
@@ -242,7 +238,7 @@ pub fn profile(ws: &Workspace, viewer_id: Option<&str>, id: &str) -> Result<Prof
             "SELECT f.id, p.id, p.name, f.text, f.given_at FROM feedback f LEFT JOIN people p ON p.id = f.from_id
              WHERE f.to_id = ?1 ORDER BY f.given_at DESC",
             id,
-            |r| Ok(FeedbackReceived { id: r.get(0)?, from: person_ref(r.get(1)?, r.get(2)?), text: r.get(3)?, given_at: r.get(4)? }),
+            |r| Ok(FeedbackReceived { id: r.get(0)?, from: PersonRef::from_columns(r.get(1)?, r.get(2)?), text: r.get(3)?, given_at: r.get(4)? }),
         )?;
         let feedback_given = list(
             tx,
@@ -267,7 +263,7 @@ fn one_on_ones_tx(tx: &Transaction, viewer_id: Option<&str>, id: &str) -> Result
             Ok(OneOnOne {
                 id: r.get(0)?,
                 held_on: r.get(1)?,
-                with: person_ref(r.get(2)?, r.get(3)?),
+                with: PersonRef::from_columns(r.get(2)?, r.get(3)?),
                 shared_notes: r.get(4)?,
                 private_notes: Vec::new(),
                 hidden_private_notes: 0,

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::access;
-use crate::audit::{self, Action, Actor, AuditEntry, Entry, Subject};
+use crate::audit::{self, Action, Actor, AuditEntry, Entry};
 use crate::error::{Error, Result};
-use crate::people;
+use crate::people::{self, PersonRef};
 use crate::time;
 use crate::workspace::Workspace;
 
@@ -40,8 +40,8 @@ pub struct Report {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub people: Vec<Subject>,
-    pub already_deactivated: Vec<Subject>,
+    pub people: Vec<PersonRef>,
+    pub already_deactivated: Vec<PersonRef>,
     /// Active direct reports who are not deactivated with them: they need a handover.
     pub reports: Vec<Report>,
 }
@@ -57,7 +57,7 @@ pub struct Change {
 }
 
 /// Resolves ids or emails, each once, in the order given, with their status.
-fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(Subject, String)>> {
+fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, String)>> {
     if keys.is_empty() {
         return Err(Error::invalid_input("Choose at least one person."));
     }
@@ -104,7 +104,7 @@ pub fn plan(ws: &Workspace, keys: &[String]) -> Result<Plan> {
     ws.read(|tx| plan_tx(tx, keys))
 }
 
-fn people_phrase(people: &[Subject]) -> String {
+fn people_phrase(people: &[PersonRef]) -> String {
     match people {
         [one] => one.name.clone(),
         many => format!("{} people", many.len()),
@@ -112,7 +112,7 @@ fn people_phrase(people: &[Subject]) -> String {
 }
 
 /// Refuses a change that would lock the actor out or leave nobody to run the workspace.
-fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Subject]) -> Result<()> {
+fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[PersonRef]) -> Result<()> {
     if let Some(me) = people.iter().find(|p| Some(&p.id) == actor.id.as_ref()) {
         return Err(Error::precondition_failed(format!(
             "You cannot deactivate your own account ({}): ask another admin to do it.",
@@ -135,7 +135,7 @@ fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Su
 
 /// The new manager of the handed-over reports, checked: active, not leaving, not inside the team
 /// being handed over (nobody may end up managing themselves).
-fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>) -> Result<Option<Subject>> {
+fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>) -> Result<Option<PersonRef>> {
     let to = match handover {
         _ if plan.reports.is_empty() => return Ok(None),
         None => {
@@ -184,7 +184,7 @@ fn set_manager_tx(
     tx: &Transaction,
     actor: &Actor,
     change: &str,
-    report: &Subject,
+    report: &PersonRef,
     before: Value,
     after: Value,
 ) -> Result<()> {
@@ -253,7 +253,7 @@ pub fn deactivate(
             )?;
         }
         for report in &plan.reports {
-            let subject = Subject { id: report.id.clone(), name: report.name.clone() };
+            let subject = PersonRef { id: report.id.clone(), name: report.name.clone() };
             let before = manager_json(Some(&report.manager_id), Some(&report.manager_name));
             let after = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
             set_manager_tx(tx, actor, &change, &subject, before, after)?;
@@ -304,7 +304,7 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
             "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
              WHERE id = ?1",
         )?;
-        let people: Vec<Subject> = inactive.into_iter().map(|(p, _)| p).collect();
+        let people: Vec<PersonRef> = inactive.into_iter().map(|(p, _)| p).collect();
         for person in &people {
             let was = before.query_row([&person.id], |r| {
                 Ok(json!({ "status": "deactivated", "at": r.get::<_, String>(0)?, "by": r.get::<_, Option<String>>(1)?,

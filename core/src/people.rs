@@ -1,8 +1,8 @@
 //! Person rows: adding someone, and finding a person by email or id.
 
 use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
 
-use crate::audit::Subject;
 use crate::error::{Error, Result};
 use crate::time;
 
@@ -35,6 +35,20 @@ pub struct NewPerson {
     pub role: Role,
 }
 
+/// A person named in a result: who a row's manager is, whom an audit entry is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+impl PersonRef {
+    /// From two nullable columns (a LEFT JOIN): None when the person is not there (deleted, or none).
+    pub fn from_columns(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
+        Some(PersonRef { id: id?, name: name? })
+    }
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -61,7 +75,7 @@ pub fn check_email(email: &str) -> Result<String> {
 }
 
 /// Inserts a person; the caller records the audit entry in the same transaction.
-pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<Subject> {
+pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
     let first = person.first_name.trim();
     let last = person.last_name.trim();
     if first.is_empty() && last.is_empty() {
@@ -91,14 +105,14 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<Subject> {
         person.role.as_str(),
         time::now()
     ])?;
-    Ok(Subject { id, name: format!("{first} {last}").trim().to_string() })
+    Ok(PersonRef { id, name: format!("{first} {last}").trim().to_string() })
 }
 
 /// Finds a person by id or (case-insensitive) email; the error says what was looked for.
-pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<Subject> {
+pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<PersonRef> {
     let key = key.trim();
     tx.prepare_cached("SELECT id, name FROM people WHERE id = ?1 OR email = ?1")?
-        .query_row([key], |r| Ok(Subject { id: r.get(0)?, name: r.get(1)? }))
+        .query_row([key], |r| Ok(PersonRef { id: r.get(0)?, name: r.get(1)? }))
         .optional()?
         .ok_or_else(|| {
             Error::not_found(format!(
