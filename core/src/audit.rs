@@ -55,6 +55,15 @@ pub enum Action {
     Deactivated,
     Reactivated,
     ManagerChanged,
+    SignInFailed,
+    PasswordSet,
+    PasswordChanged,
+    PasswordMailSent,
+    MailSettingsChanged,
+    TestMailSent,
+    SubscriptionRestarted,
+    CycleCreated,
+    CycleStarted,
 }
 
 impl Action {
@@ -66,6 +75,15 @@ impl Action {
             Action::Deactivated => "deactivated",
             Action::Reactivated => "reactivated",
             Action::ManagerChanged => "manager_changed",
+            Action::SignInFailed => "sign_in_failed",
+            Action::PasswordSet => "password_set",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordMailSent => "password_mail_sent",
+            Action::MailSettingsChanged => "mail_settings_changed",
+            Action::TestMailSent => "test_mail_sent",
+            Action::SubscriptionRestarted => "subscription_restarted",
+            Action::CycleCreated => "cycle_created",
+            Action::CycleStarted => "cycle_started",
         }
     }
 }
@@ -225,6 +243,30 @@ fn summary(e: &AuditEntry) -> String {
         "demo_generated" => format!(
             "Generated a demo company of {} people",
             e.after.as_ref().and_then(|a| a.get("people")).and_then(Value::as_i64).unwrap_or(0)
+        ),
+        "sign_in_failed" => format!(
+            "Wrong password for {} ({} in a row)",
+            field(&e.after, "email").unwrap_or_else(|| who.to_string()),
+            e.after.as_ref().and_then(|a| a.get("failures")).and_then(Value::as_i64).unwrap_or(1)
+        ),
+        "password_set" => format!("{who} set a password with a code"),
+        "password_changed" => format!("{who} changed their password"),
+        "password_mail_sent" => format!("Sent a password mail to {who}"),
+        "mail_settings_changed" => match field(&e.after, "host") {
+            Some(host) => format!("Mail server set to {host}"),
+            None => "Mail server removed: mail goes to the Outbox".to_string(),
+        },
+        "test_mail_sent" => format!("Sent a test mail to {}", field(&e.after, "to").unwrap_or_default()),
+        "subscription_restarted" => format!(
+            "Restarted the subscription: {} seats until {}",
+            e.after.as_ref().and_then(|a| a.get("seats")).and_then(Value::as_i64).unwrap_or(0),
+            field(&e.after, "activeUntil").unwrap_or_default()
+        ),
+        "cycle_created" => format!("Created the review cycle {}", field(&e.after, "name").unwrap_or_default()),
+        "cycle_started" => format!(
+            "Started the review cycle {} with {} participants",
+            field(&e.after, "name").unwrap_or_default(),
+            e.after.as_ref().and_then(|a| a.get("participants")).and_then(Value::as_i64).unwrap_or(0)
         ),
         other => format!("{other} {who}"),
     };

@@ -52,8 +52,9 @@ pub struct Review {
     /// None: written by someone since deleted ("Deleted user").
     pub reviewer: Option<PersonRef>,
     pub rating: Option<i64>,
-    pub text: String,
-    pub submitted_at: String,
+    /// None while the review of a started cycle is not written yet.
+    pub text: Option<String>,
+    pub submitted_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +64,7 @@ pub struct ReviewWritten {
     pub cycle: String,
     pub subject: PersonRef,
     pub rating: Option<i64>,
-    pub submitted_at: String,
+    pub submitted_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,7 +199,7 @@ pub fn profile(ws: &Workspace, viewer_id: Option<&str>, id: &str) -> Result<Prof
             tx,
             "SELECT v.id, c.name, p.id, p.name, v.rating, v.text, v.submitted_at
              FROM reviews v JOIN review_cycles c ON c.id = v.cycle_id LEFT JOIN people p ON p.id = v.reviewer_id
-             WHERE v.subject_id = ?1 ORDER BY v.submitted_at DESC",
+             WHERE v.subject_id = ?1 ORDER BY v.submitted_at IS NOT NULL, v.submitted_at DESC",
             id,
             |r| {
                 Ok(Review {
@@ -215,7 +216,7 @@ pub fn profile(ws: &Workspace, viewer_id: Option<&str>, id: &str) -> Result<Prof
             tx,
             "SELECT v.id, c.name, p.id, p.name, v.rating, v.submitted_at
              FROM reviews v JOIN review_cycles c ON c.id = v.cycle_id JOIN people p ON p.id = v.subject_id
-             WHERE v.reviewer_id = ?1 ORDER BY v.submitted_at DESC, p.name",
+             WHERE v.reviewer_id = ?1 ORDER BY v.submitted_at IS NOT NULL, v.submitted_at DESC, p.name",
             id,
             |r| {
                 Ok(ReviewWritten {

@@ -10,7 +10,12 @@ pub mod error;
 pub mod history;
 pub mod license;
 pub mod lifecycle;
+pub mod mail;
 pub mod people;
+pub mod review_cycles;
+pub mod secrets;
+pub mod settings;
+pub mod subscription;
 pub mod time;
 pub mod workspace;
 

@@ -1,0 +1,1 @@
+//! Mail: SMTP settings, the Outbox, sending and retrying. (being written)

@@ -1,0 +1,1 @@
+//! Review cycles. (being written)
