@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # What the app links against and what the end-to-end tests drive it with.
 APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
-                libayatana-appindicator3-dev librsvg2-dev
+                libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
 TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick
 
 .PHONY: run test screenshot rust app-packages test-packages tauri-driver
@@ -36,6 +36,8 @@ app-packages:
 
 test-packages:
 	@$(call apt_install,$(TEST_PACKAGES))
+	@# The real SMTP server the mail tests send to (core/tests/smtp).
+	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version ^2

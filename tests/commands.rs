@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 struct Ui {
-    _app: App<MockRuntime>,
+    app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
 }
 
@@ -19,7 +19,7 @@ fn open(path: &std::path::Path) -> Ui {
         .build(mock_context(noop_assets()))
         .expect("the app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Ui { _app: app, window }
+    Ui { app, window }
 }
 
 impl Ui {
@@ -43,6 +43,8 @@ impl Ui {
     }
 }
 
+const ADMIN_PASSWORD: &str = "correct horse battery";
+
 fn billable(search: &str) -> Value {
     json!({ "view": "billable", "search": search, "sort": "name", "desc": false })
 }
@@ -51,9 +53,12 @@ fn ready_company(dir: &tempfile::TempDir) -> Ui {
     let ui = open(&dir.path().join("w.roster"));
     assert_eq!(ui.ok("workspace_status", json!({}))["state"], "needs_setup");
     let setup = json!({ "setup": { "companyName": "Acme", "seats": 3, "adminFirstName": "Ada", "adminLastName": "Admin",
-                                   "adminEmail": "ada@acme.test", "demo": true } });
+                                   "adminEmail": "ada@acme.test", "demo": true, "adminPassword": ADMIN_PASSWORD,
+                                   "subscriptionUntil": "2099-12-31" } });
     let status = ui.ok("setup_company", setup);
     assert_eq!(status["state"], "ready");
+    assert_eq!(status["signedIn"], true, "whoever sets up the company is its first admin, signed in");
+    assert_eq!(status["subscription"]["activeUntil"], "2099-12-31");
     assert_eq!(status["company"], json!({ "name": "Acme", "seats": 3 }));
     assert_eq!(status["actor"]["email"], "ada@acme.test");
     ui
@@ -115,7 +120,7 @@ fn errors_arrive_as_code_and_message() {
     assert_eq!(err["code"], "invalid_input");
 
     let setup = json!({ "setup": { "companyName": "Again", "seats": 3, "adminFirstName": "B", "adminLastName": "C",
-                                   "adminEmail": "b@acme.test", "demo": false } });
+                                   "adminEmail": "b@acme.test", "demo": false, "adminPassword": "another long one" } });
     assert_eq!(ui.call("setup_company", setup).unwrap_err()["code"], "conflict");
 
     // A misnamed argument is refused by Tauri before it reaches Roster, naming the key.
@@ -132,7 +137,48 @@ fn a_file_that_is_not_a_workspace_is_a_problem_for_every_command() {
     let status = ui.ok("workspace_status", json!({}));
     assert_eq!(status["state"], "problem");
     assert_eq!(status["problem"]["code"], "not_a_workspace");
-    let err = ui.call("license", json!({})).unwrap_err();
+    let err = ui.call("sign_in", json!({ "email": "a@b.c", "password": "whatever it is" })).unwrap_err();
     assert_eq!(err["code"], "precondition_failed");
     assert_eq!(std::fs::read(&path).unwrap(), b"not a database");
+}
+
+/// Every registered command but the few a signed-out window needs refuses a call without a session,
+/// and every command but an employee's own few refuses an employee — before looking at its arguments.
+#[test]
+fn every_command_checks_who_is_calling() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = ready_company(&dir);
+    let ws = ui.app.state::<AppState>().workspace().unwrap();
+    let admin_id = ui.ok("workspace_status", json!({}))["actor"]["id"].as_str().unwrap().to_string();
+    let admin = roster_core::access::admin(&ws, &admin_id, roster_core::audit::Source::Cli).unwrap();
+    let jane = ui.ok("directory_page", json!({ "query": billable("software engineer"), "offset": 0, "limit": 1 }))
+        ["rows"][0]
+        .clone();
+    roster_core::access::sessions::set_password(&ws, &admin, jane["id"].as_str().unwrap(), "jane's long password")
+        .unwrap();
+
+    ui.ok("sign_out", json!({}));
+    assert_eq!(ui.ok("workspace_status", json!({}))["signedIn"], false);
+    for command in roster_app::COMMANDS.iter().filter(|c| !roster_app::PUBLIC_COMMANDS.contains(c)) {
+        let err = ui.call(command, json!({})).expect_err(command);
+        assert_eq!(
+            (err["code"].as_str(), err["message"].as_str()),
+            (Some("forbidden"), Some("Sign in first.")),
+            "{command}"
+        );
+    }
+
+    let err = ui.call("sign_in", json!({ "email": jane["email"], "password": "not her password" })).unwrap_err();
+    assert_eq!(err, json!({ "code": "forbidden", "message": "Wrong email or password." }));
+    let status = ui.ok("sign_in", json!({ "email": jane["email"], "password": "jane's long password" }));
+    assert_eq!(status["actor"]["role"], "employee");
+    let allowed: Vec<&str> = [roster_app::PUBLIC_COMMANDS, roster_app::EMPLOYEE_COMMANDS].concat();
+    for command in roster_app::COMMANDS.iter().filter(|c| !allowed.contains(c)) {
+        let err = ui.call(command, json!({})).expect_err(command);
+        assert_eq!(err["code"], "forbidden", "{command}: {err}");
+    }
+    let own = ui.ok("person_profile", json!({ "id": jane["id"] }));
+    assert_eq!(own["person"]["email"], jane["email"]);
+    assert_eq!(ui.call("person_profile", json!({ "id": admin_id })).unwrap_err()["code"], "forbidden");
+    ui.ok("change_password", json!({ "current": "jane's long password", "password": "an even longer password" }));
 }

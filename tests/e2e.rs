@@ -7,18 +7,35 @@ use std::path::Path;
 use fantoccini::key::Key;
 use support::App;
 
-/// The first-run wizard, filled in.
+const ADMIN_EMAIL: &str = "ada@northwind.example";
+const ADMIN_PASSWORD: &str = "correct horse battery";
+
+/// The first-run wizard, filled in; its admin is signed in afterwards.
 async fn create_company(app: &App, first: &str, last: &str, demo: bool) {
     app.type_into("wizard-company-name", "Northwind Labs").await;
     app.type_into("wizard-seats", "250").await;
     app.type_into("wizard-admin-first", first).await;
     app.type_into("wizard-admin-last", last).await;
-    app.type_into("wizard-admin-email", "ada@northwind.example").await;
+    app.type_into("wizard-admin-email", ADMIN_EMAIL).await;
+    app.type_into("wizard-admin-password", ADMIN_PASSWORD).await;
+    app.type_into("wizard-admin-repeat", ADMIN_PASSWORD).await;
     if demo {
         app.click("wizard-demo").await;
     }
     app.click("wizard-submit").await;
     app.find("directory-list").await;
+}
+
+async fn sign_in(app: &App, email: &str, password: &str) {
+    app.type_into("sign-in-email", email).await;
+    app.type_into("sign-in-password", password).await;
+    app.click("sign-in-submit").await;
+}
+
+async fn sign_out(app: &App) {
+    app.click("actor-menu").await;
+    app.click("sign-out").await;
+    app.find("sign-in").await;
 }
 
 fn row(index: usize, part: &str) -> String {
@@ -290,8 +307,10 @@ async fn the_directory_stays_small_in_the_page_with_100_000_people() {
             seats: 100_000,
             admin_first_name: "Ada".into(),
             admin_last_name: "Admin".into(),
-            admin_email: "ada@big.example".into(),
+            admin_email: ADMIN_EMAIL.into(),
             demo: false,
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            subscription_until: None,
         };
         roster_core::company::create(&ws, &setup, roster_core::audit::Source::Cli, 1).unwrap();
     }
@@ -305,6 +324,7 @@ async fn the_directory_stays_small_in_the_page_with_100_000_people() {
         )
         .unwrap();
     let app = App::launch_on("hundred-thousand", &path, Some(dir)).await;
+    sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.text_is("license-meter", "100001 of 100000 seats used · 0 deactivated (not billed) · 1 over the license").await;
     // Scroll to the middle, as dragging the scrollbar does, and read the people there.
     app.client
@@ -315,5 +335,117 @@ async fn the_directory_stays_small_in_the_page_with_100_000_people() {
     assert_eq!(name.text().await.unwrap(), "Person 050005");
     let rows = app.client.execute("return document.querySelectorAll('.row').length", vec![]).await.unwrap();
     assert!(rows.as_u64().unwrap() < 100, "{rows} rows in the page: the list is not virtualised");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_reactivated_person_sets_a_password_from_the_outbox_and_signs_in_until_deactivated() {
+    let app = App::launch("password-mail").await;
+    create_company(&app, "Ada", "Admin", true).await;
+    app.click("view-menu").await;
+    app.click("view-option-deactivated").await;
+    app.text_contains("view-menu", "Deactivated Accounts").await;
+    let name = row_name(&app, 0).await;
+    row_menu(&app, 0, "menu-reactivate").await;
+    app.text_contains("toast", &format!("Reactivated {name}.")).await;
+    app.click("toast-send-password-mail").await;
+    app.text_contains("toast", &format!("No mail server is set: the password mail for {name} is in the Outbox.")).await;
+
+    // The admin reads the code in the Outbox, as they would hand it over.
+    app.click("nav-admin").await;
+    app.click("admin-nav-outbox").await;
+    let body = app.find("mail-body").await.text().await.unwrap();
+    let code = body.lines().find_map(|l| l.strip_prefix("Your code: ")).expect("a code in the mail").trim().to_string();
+    let email = body.split("enter your email (").nth(1).and_then(|r| r.split(')').next()).unwrap().to_string();
+    look(&app, "outbox");
+
+    sign_out(&app).await;
+    app.click("set-password-with-code").await;
+    app.type_into("code-email", &email).await;
+    app.type_into("code-value", &code).await;
+    app.type_into("code-password", "my own long password").await;
+    app.type_into("code-repeat", "my own long password").await;
+    app.click("code-submit").await;
+    app.text_is("profile-name", &name).await;
+    assert!(app.all("nav-directory").await.is_empty(), "an employee sees their own profile only");
+
+    // Deactivated again by the admin, they cannot sign in any more.
+    sign_out(&app).await;
+    sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.find("directory-list").await;
+    search(&app, &email).await;
+    row_menu(&app, 0, "menu-deactivate").await;
+    app.click("deactivate-confirm").await;
+    app.text_contains("toast", &format!("Deactivated {name}.")).await;
+    sign_out(&app).await;
+    sign_in(&app, &email, "my own long password").await;
+    app.text_is("sign-in-error", "This account is deactivated — ask your admin.").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_lapsed_subscription_is_restarted_by_the_admin_who_then_starts_a_review_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lapsed.roster");
+    let employee = {
+        let ws = roster_core::Workspace::open(&path).unwrap();
+        let setup = roster_core::company::Setup {
+            company_name: "Northwind Labs".into(),
+            seats: 250,
+            admin_first_name: "Ada".into(),
+            admin_last_name: "Admin".into(),
+            admin_email: ADMIN_EMAIL.into(),
+            demo: true,
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            subscription_until: None,
+        };
+        let admin_id = roster_core::company::create(&ws, &setup, roster_core::audit::Source::Cli, 3).unwrap();
+        let admin = roster_core::access::admin(&ws, &admin_id, roster_core::audit::Source::Cli).unwrap();
+        let query = roster_core::directory::Query { search: "software engineer".into(), ..Default::default() };
+        let someone = roster_core::directory::page(&ws, &query, 0, 1).unwrap().rows.remove(0);
+        roster_core::access::sessions::set_password(&ws, &admin, &someone.id, "an employee password").unwrap();
+        someone.email
+    };
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE company SET active_until = date('now', '-10 days')", [])
+        .unwrap();
+
+    let app = App::launch_on("lapsed", &path, Some(dir)).await;
+    sign_in(&app, &employee, "an employee password").await;
+    app.text_is("sign-in-error", "The subscription has lapsed: ask your admin to restart it.").await;
+    sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.text_contains("lapsed-banner", "The subscription lapsed on").await;
+    app.click("lapsed-restart").await;
+    app.find("admin-subscription").await;
+    app.text_contains("subscription-status", "Lapsed since").await;
+    app.find("seat-chart").await;
+    look(&app, "subscription");
+    app.click("restart-submit").await;
+    app.text_contains("subscription-status", "Active until").await;
+    app.until("the lapsed banner to go", || async { Some(app.all("lapsed-banner").await.len()) }, |n: &usize| *n == 0)
+        .await;
+
+    app.click("admin-nav-cycles").await;
+    app.type_into("cycle-name", "2027 H1 review").await;
+    app.click("cycle-create").await;
+    let draft = app.text_contains("admin-cycles", "2027 H1 review").await;
+    assert!(draft.contains("draft"), "{draft}");
+    app.click("cycle-start").await;
+    app.text_contains("admin-cycles", "active").await;
+    look(&app, "cycles");
+    let pending: i64 = rusqlite::Connection::open(&app.workspace)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM reviews r JOIN review_cycles c ON c.id = r.cycle_id WHERE c.name = '2027 H1 review' AND r.text IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let active: i64 = rusqlite::Connection::open(&app.workspace)
+        .unwrap()
+        .query_row("SELECT count(*) FROM people WHERE status = 'active'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, active, "a pending review for every active person, none for deactivated people");
     app.quit().await;
 }

@@ -58,6 +58,7 @@ CREATE INDEX mail_status ON mail(status, created_at);
 -- The subscription: the license's seats (company.seats) are paid until active_until (a date).
 ALTER TABLE company ADD COLUMN plan TEXT NOT NULL DEFAULT 'Business';
 ALTER TABLE company ADD COLUMN active_until TEXT;
+UPDATE company SET active_until = date('now', '+365 days');  -- workspaces from version 1 start with a year
 
 -- Review cycles are drafted, then started (which creates a pending review per participant), then closed.
 ALTER TABLE review_cycles ADD COLUMN status TEXT NOT NULL DEFAULT 'closed' CHECK (status IN ('draft', 'active', 'closed'));

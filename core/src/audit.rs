@@ -249,7 +249,10 @@ fn summary(e: &AuditEntry) -> String {
             field(&e.after, "email").unwrap_or_else(|| who.to_string()),
             e.after.as_ref().and_then(|a| a.get("failures")).and_then(Value::as_i64).unwrap_or(1)
         ),
-        "password_set" => format!("{who} set a password with a code"),
+        "password_set" => match field(&e.after, "via").as_deref() {
+            Some("code") => format!("{who} set a password with a code"),
+            _ => format!("Set a password for {who}"),
+        },
         "password_changed" => format!("{who} changed their password"),
         "password_mail_sent" => format!("Sent a password mail to {who}"),
         "mail_settings_changed" => match field(&e.after, "host") {

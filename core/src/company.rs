@@ -5,10 +5,12 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::access::passwords;
 use crate::audit::{self, Action, Actor, Entry, Source};
 use crate::demo;
 use crate::error::{Error, Result};
 use crate::people::{self, NewPerson, Role};
+use crate::subscription;
 use crate::time;
 use crate::workspace::Workspace;
 
@@ -29,6 +31,12 @@ pub struct Setup {
     pub admin_email: String,
     #[serde(default)]
     pub demo: bool,
+    /// The first admin's password (the wizard asks for it; `rosterctl init` may set it later).
+    #[serde(default)]
+    pub admin_password: Option<String>,
+    /// The first subscription's last paid day, `YYYY-MM-DD`; a year from today when not given.
+    #[serde(default)]
+    pub subscription_until: Option<String>,
 }
 
 pub fn get(ws: &Workspace) -> Result<Option<Company>> {
@@ -52,6 +60,11 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
             setup.seats
         )));
     }
+    let password = setup.admin_password.as_deref().map(passwords::hash).transpose()?;
+    let until = match setup.subscription_until.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(until) => subscription::check_until(until)?,
+        None => chrono::Utc::now().date_naive() + chrono::Duration::days(365),
+    };
     ws.write(|tx| {
         if tx.query_row("SELECT count(*) FROM company", [], |r| r.get::<_, i64>(0))? > 0 {
             return Err(Error::conflict(
@@ -59,8 +72,8 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
             ));
         }
         tx.execute(
-            "INSERT INTO company (id, name, seats, created_at) VALUES (1, ?1, ?2, ?3)",
-            rusqlite::params![name, setup.seats, time::now()],
+            "INSERT INTO company (id, name, seats, created_at, active_until) VALUES (1, ?1, ?2, ?3, ?4)",
+            rusqlite::params![name, setup.seats, time::now(), until.to_string()],
         )?;
         let admin = people::insert_tx(
             tx,
@@ -76,9 +89,10 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
                 role: Role::Admin,
             },
         )?;
+        tx.execute("UPDATE people SET password_hash = ?1 WHERE id = ?2", rusqlite::params![password, admin.id])?;
         let actor = Actor { id: Some(admin.id.clone()), name: admin.name.clone(), source };
         let change = people::new_id();
-        let after = json!({ "name": name, "seats": setup.seats });
+        let after = json!({ "name": name, "seats": setup.seats, "activeUntil": until.to_string() });
         audit::record_tx(
             tx,
             &actor,

@@ -292,7 +292,7 @@ pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, seed: u64) -
             action: Action::DemoGenerated,
             subject: None,
             before: None,
-            after: Some(json!({ "people": members.len() })),
+            after: Some(json!({ "people": members.len(), "deactivated": deactivated })),
         },
     )
 }

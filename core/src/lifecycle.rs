@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::access;
+use crate::access::{self, sessions};
 use crate::audit::{self, Action, Actor, AuditEntry, Entry};
 use crate::error::{Error, Result};
 use crate::people::{self, PersonRef};
@@ -240,6 +240,7 @@ pub fn deactivate(
         )?;
         for person in &plan.people {
             update.execute(params![at, actor.name, reason, person.id])?;
+            sessions::end_all_tx(tx, &person.id)?;
             audit::record_tx(
                 tx,
                 actor,
@@ -377,6 +378,7 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                         after: Some(after),
                     };
                     audit::record_tx(tx, actor, &undo, entry)?;
+                    sessions::end_all_tx(tx, &subject.id)?;
                     deactivated.push(subject.clone());
                 }
                 _ => {

@@ -22,6 +22,21 @@ impl Ctl {
             .unwrap()
     }
 
+    fn with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rosterctl"))
+            .arg("--workspace")
+            .arg(self.dir.path().join("w.roster"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let out = self.run(&[args, &["--json"]].concat());
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
@@ -87,4 +102,50 @@ fn a_file_that_is_not_a_workspace_is_refused_with_the_apps_message() {
     assert_eq!(err["code"], "precondition_failed");
     assert!(err["message"].as_str().unwrap().contains("not a Roster workspace"));
     assert_eq!(std::fs::read(ctl.dir.path().join("w.roster")).unwrap(), b"hello");
+}
+
+#[test]
+fn a_script_mails_codes_sets_passwords_restarts_the_subscription_and_runs_a_cycle() {
+    let ctl = Ctl::new();
+    ctl.json(&["demo"]);
+    let out = ctl.with_stdin(&["set-password", "ada.admin@northwind.example"], "a long admin password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ctl.with_stdin(&["set-password", "ada.admin@northwind.example"], "short\n");
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "invalid_input");
+
+    let engineer = ctl.json(&["list", "--search", "software engineer", "--limit", "1"])["rows"][0]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sent = ctl.json(&["send-password-mail", &engineer]);
+    assert_eq!(sent["status"], "outbox");
+    let outbox = ctl.json(&["outbox"]);
+    assert_eq!(outbox["items"][0]["to"], engineer.as_str());
+    assert!(outbox["items"][0]["body"].as_str().unwrap().contains("Your code: "));
+
+    let shown = ctl.json(&["subscription", "show"]);
+    assert_eq!(shown["status"], "active");
+    let restarted = ctl.json(&["subscription", "restart", "--seats", "400", "--until", "2099-06-30"]);
+    assert_eq!((restarted["seats"].as_i64(), restarted["activeUntil"].as_str()), (Some(400), Some("2099-06-30")));
+    let err = ctl.fails(&["subscription", "restart", "--seats", "400", "--until", "2001-01-01"]);
+    assert_eq!(err["code"], "invalid_input");
+
+    let cycle = ctl.json(&[
+        "cycle",
+        "create",
+        "--name",
+        "2027 H1",
+        "--starts",
+        "2027-01-01",
+        "--ends",
+        "2027-02-15",
+        "--department",
+        "Sales",
+    ]);
+    assert_eq!(cycle["status"], "draft");
+    let started = ctl.json(&["cycle", "start", cycle["id"].as_str().unwrap()]);
+    assert_eq!(started["status"], "active");
+    assert_eq!(started["reviews"], started["participants"]);
 }

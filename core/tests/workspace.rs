@@ -104,3 +104,28 @@ fn a_workspace_open_in_another_roster_is_refused() {
     drop(first);
     Workspace::open(&path).expect("free again once the first Roster closed it");
 }
+
+#[test]
+fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.roster");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(include_str!("../migrations/001_initial.sql")).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO company VALUES (1, 'Old Co', 5, '2025-01-01T00:00:00Z');
+         INSERT INTO people (id, first_name, last_name, email, role, created_at) VALUES ('p1', 'Ada', 'Admin', 'ada@old.test', 'admin', '2025-01-01T00:00:00Z');
+         INSERT INTO review_cycles VALUES ('c1', '2025 H1', '2025-01-01', '2025-06-30');
+         INSERT INTO reviews VALUES ('r1', 'c1', 'p1', NULL, 4, 'Steady and kind.', '2025-06-30T10:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
+    let ws = Workspace::open(&path).unwrap();
+    let profile = roster_core::history::profile(&ws, None, "p1").unwrap();
+    assert_eq!(profile.reviews[0].text.as_deref(), Some("Steady and kind."));
+    let version: i32 = ws.read(|tx| Ok(tx.query_row("PRAGMA user_version", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
+    assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
+}

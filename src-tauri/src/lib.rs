@@ -2,12 +2,14 @@
 //! no rules; every command is glue over `roster_core`.
 
 mod commands;
+mod session;
 mod state;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 pub use state::AppState;
 
@@ -19,23 +21,72 @@ struct Args {
     workspace: Option<PathBuf>,
 }
 
+/// Registers the commands and lists their names from the same source, so the tests can check the
+/// access of every command there is.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the webview can call.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        }
+    };
+}
+
+commands![
+    workspace::workspace_status,
+    workspace::setup_company,
+    access::sign_in,
+    access::sign_out,
+    access::request_password_code,
+    access::set_password_with_code,
+    access::change_password,
+    access::send_password_mail,
+    directory::license,
+    directory::directory_page,
+    directory::directory_ids,
+    lifecycle::deactivation_plan,
+    lifecycle::deactivate,
+    lifecycle::reactivate,
+    lifecycle::undo,
+    profile::person_profile,
+    audit::audit_list,
+    audit::audit_actions,
+    audit::audit_export,
+    mail::mail_settings,
+    mail::save_mail_settings,
+    mail::send_test_mail,
+    mail::outbox,
+    mail::retry_mail,
+    subscription::subscription,
+    subscription::restart_subscription,
+    subscription::review_cycles,
+    subscription::departments,
+    subscription::create_review_cycle,
+    subscription::start_review_cycle,
+];
+
+/// The commands a window may call before anyone signs in.
+pub const PUBLIC_COMMANDS: &[&str] =
+    &["workspace_status", "setup_company", "sign_in", "request_password_code", "set_password_with_code"];
+
+/// The commands an employee may call (for themselves); every other command needs an admin.
+pub const EMPLOYEE_COMMANDS: &[&str] = &["sign_out", "change_password", "person_profile"];
+
 /// Everything the app registers; the app and the mock-runtime tests share it.
 pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
-        commands::workspace::workspace_status,
-        commands::workspace::setup_company,
-        commands::directory::license,
-        commands::directory::directory_page,
-        commands::directory::directory_ids,
-        commands::lifecycle::deactivation_plan,
-        commands::lifecycle::deactivate,
-        commands::lifecycle::reactivate,
-        commands::lifecycle::undo,
-        commands::profile::person_profile,
-        commands::audit::audit_list,
-        commands::audit::audit_actions,
-        commands::audit::audit_export,
-    ])
+    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(invoke_handler())
+}
+
+/// Mail that could not be sent is retried by a background thread while the app runs (each mail
+/// waits longer between attempts; see `mail::deliver`).
+fn retry_mail_in_background(app: &tauri::App) {
+    let Ok(ws) = app.state::<AppState>().workspace() else { return };
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(60));
+        let _ = roster_core::mail::deliver(&ws, false);
+    });
 }
 
 pub fn run() {
@@ -43,6 +94,10 @@ pub fn run() {
     let path = args.workspace.unwrap_or_else(roster_core::workspace::default_path);
     register(tauri::Builder::default())
         .manage(AppState::open(path))
+        .setup(|app| {
+            retry_mail_in_background(app);
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("Roster could not open its window");
 }

@@ -4,12 +4,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::Utc;
 use clap::{Parser, Subcommand, ValueEnum};
+use roster_core::access::{codes, sessions};
 use roster_core::audit::{self, Filter, Source};
 use roster_core::company::{self, Setup};
 use roster_core::directory::{self, Query, SortKey, View};
 use roster_core::lifecycle::{self, Handover};
-use roster_core::{access, history, license, workspace, Error, Workspace};
+use roster_core::review_cycles::{self, Cycle, NewCycle};
+use roster_core::subscription::{self, Subscription};
+use roster_core::{access, history, license, mail, workspace, Error, Workspace};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -42,6 +46,42 @@ struct CompanyArgs {
     /// The first admin's email.
     #[arg(long)]
     admin_email: String,
+    /// The subscription's last paid day (YYYY-MM-DD; default: a year from today).
+    #[arg(long, value_name = "DATE")]
+    subscription_until: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SubscriptionCommand {
+    /// Plan, seats and whether it is active or lapsed.
+    Show,
+    /// Restart (or extend) the subscription.
+    Restart {
+        #[arg(long)]
+        seats: i64,
+        /// The last paid day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        until: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CycleCommand {
+    /// The review cycles, newest first.
+    List,
+    /// Draft a cycle; participants are the active people (of one department, if given).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "DATE")]
+        starts: String,
+        #[arg(long, value_name = "DATE")]
+        ends: String,
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// Start a drafted cycle: a pending review for each participant (needs an active subscription).
+    Start { id: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,6 +146,23 @@ enum Command {
     Undo { change_id: String },
     /// The seats in the license and how many are used.
     License,
+    /// Mail PERSON a one-time code to set their password ("Send Password Mail").
+    SendPasswordMail { person: String },
+    /// Set PERSON's password, read from standard input (for the first admin).
+    SetPassword { person: String },
+    /// The subscription.
+    #[command(subcommand)]
+    Subscription(SubscriptionCommand),
+    /// Review cycles.
+    #[command(subcommand)]
+    Cycle(CycleCommand),
+    /// Every mail Roster wrote, newest first, with its text (the codes of password mails too).
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// How many minutes a signed-in window may stay idle before it must sign in again.
+    SessionTimeout { minutes: i64 },
     /// The audit log, newest first.
     Audit {
         /// Actor's or subject's name or email contains this.
@@ -166,7 +223,8 @@ fn run(cli: &Cli) -> Result<(), Error> {
         |c: &lifecycle::Change| format!("{}\nchange id: {} (rosterctl undo {})", c.summary, c.change_id, c.change_id);
     match &cli.command {
         Command::Init(a) => {
-            let setup = setup(&a.company, a.seats, &a.admin_first_name, &a.admin_last_name, &a.admin_email, false);
+            let mut setup = setup(&a.company, a.seats, &a.admin_first_name, &a.admin_last_name, &a.admin_email, false);
+            setup.subscription_until = a.subscription_until.clone();
             let id = company::create(&ws, &setup, Source::Cli, 0)?;
             print(cli.json, &serde_json::json!({ "adminId": id, "workspace": path }), |_| {
                 format!("Created {} in {}.", setup.company_name, path.display())
@@ -262,6 +320,61 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 format!("{} of {} seats used · {} deactivated (not billed)", u.active, u.seats, u.deactivated)
             });
         }
+        Command::SendPasswordMail { person } => {
+            let sent = codes::send_password_mail(&ws, &admin()?, person, Utc::now())?;
+            print(cli.json, &sent, |s| s.summary.clone());
+        }
+        Command::SetPassword { person } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| Error::invalid_input(format!("Could not read the password from standard input: {e}")))?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            sessions::set_password(&ws, &admin()?, person, password)?;
+            print(cli.json, &serde_json::json!({ "person": person }), |_| format!("Password set for {person}."));
+        }
+        Command::Subscription(SubscriptionCommand::Show) => {
+            let overview = subscription::overview(&ws, 30)?;
+            print(cli.json, &overview.subscription, |s| subscription_line(s));
+        }
+        Command::Subscription(SubscriptionCommand::Restart { seats, until }) => {
+            let s = subscription::restart(&ws, &admin()?, *seats, until)?;
+            print(cli.json, &s, subscription_line);
+        }
+        Command::Cycle(CycleCommand::List) => {
+            print(cli.json, &review_cycles::list(&ws)?, |cycles| {
+                let lines: Vec<String> = cycles.iter().map(cycle_line).collect();
+                lines.join("\n")
+            });
+        }
+        Command::Cycle(CycleCommand::Create { name, starts, ends, department }) => {
+            let new = NewCycle {
+                name: name.clone(),
+                starts_on: starts.clone(),
+                ends_on: ends.clone(),
+                department: department.clone(),
+            };
+            print(cli.json, &review_cycles::create(&ws, &admin()?, &new)?, cycle_line);
+        }
+        Command::Cycle(CycleCommand::Start { id }) => {
+            print(cli.json, &review_cycles::start(&ws, &admin()?, id)?, cycle_line);
+        }
+        Command::Outbox { limit } => {
+            print(cli.json, &mail::outbox(&ws, 0, *limit)?, |o| {
+                let mails: Vec<String> = o
+                    .items
+                    .iter()
+                    .map(|m| format!("{} · {} · to {} · {}\n{}", m.created_at, m.status, m.to, m.subject, m.body))
+                    .collect();
+                format!("{}\n{} of {} mails shown", mails.join("\n---\n"), o.items.len(), o.total)
+            });
+        }
+        Command::SessionTimeout { minutes } => {
+            sessions::set_idle_minutes(&ws, &admin()?, *minutes)?;
+            print(cli.json, &serde_json::json!({ "minutes": minutes }), |_| {
+                format!("Idle windows sign out after {minutes} minutes.")
+            });
+        }
         Command::Audit { person, action, from, to, limit, csv } => {
             let filter = Filter {
                 person: person.clone(),
@@ -288,6 +401,20 @@ fn run(cli: &Cli) -> Result<(), Error> {
     Ok(())
 }
 
+fn subscription_line(s: &Subscription) -> String {
+    match &s.lapsed_since {
+        Some(since) => format!("{} plan, {} seats, lapsed since {since}", s.plan, s.seats),
+        None => format!("{} plan, {} seats, active until {}", s.plan, s.seats, s.active_until),
+    }
+}
+
+fn cycle_line(c: &Cycle) -> String {
+    format!(
+        "{}\t{}\t{} – {}\t{}\t{} participants, {}/{} reviews written",
+        c.id, c.name, c.starts_on, c.ends_on, c.status, c.participants, c.submitted, c.reviews
+    )
+}
+
 fn setup(company: &str, seats: i64, first: &str, last: &str, email: &str, demo: bool) -> Setup {
     Setup {
         company_name: company.into(),
@@ -296,5 +423,7 @@ fn setup(company: &str, seats: i64, first: &str, last: &str, email: &str, demo: 
         admin_last_name: last.into(),
         admin_email: email.into(),
         demo,
+        admin_password: None,
+        subscription_until: None,
     }
 }

@@ -6,6 +6,8 @@ use roster_core::company::{self, Setup};
 use roster_core::people::{self, NewPerson, Role};
 use roster_core::{access, Workspace};
 
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
 pub struct Company {
     pub dir: tempfile::TempDir,
     pub ws: Workspace,
@@ -20,6 +22,8 @@ pub fn setup(seats: i64, demo: bool) -> Setup {
         admin_last_name: "Admin".into(),
         admin_email: "ada@acme.test".into(),
         demo,
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        subscription_until: None,
     }
 }
 

@@ -4,21 +4,20 @@ use std::io::BufWriter;
 use roster_core::audit::{self, AuditPage, Filter};
 use roster_core::{Error, Result};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::state::{blocking, AppState};
+use crate::session::Admin;
+use crate::state::blocking;
 
 #[tauri::command]
-pub async fn audit_list(state: State<'_, AppState>, filter: Filter, offset: i64, limit: i64) -> Result<AuditPage> {
-    let ws = state.workspace()?;
-    blocking(move || audit::list(&ws, &filter, offset, limit)).await
+pub async fn audit_list(admin: Admin, filter: Filter, offset: i64, limit: i64) -> Result<AuditPage> {
+    blocking(move || audit::list(&admin.ws, &filter, offset, limit)).await
 }
 
 #[tauri::command]
-pub async fn audit_actions(state: State<'_, AppState>) -> Result<Vec<String>> {
-    let ws = state.workspace()?;
-    blocking(move || audit::actions(&ws)).await
+pub async fn audit_actions(admin: Admin) -> Result<Vec<String>> {
+    blocking(move || audit::actions(&admin.ws)).await
 }
 
 #[derive(Serialize)]
@@ -29,12 +28,8 @@ pub struct Exported {
 
 /// Asks where to save with the native dialog, then writes the filtered log as CSV.
 #[tauri::command]
-pub async fn audit_export<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    filter: Filter,
-) -> Result<Option<Exported>> {
-    let ws = state.workspace()?;
+pub async fn audit_export<R: Runtime>(admin: Admin, app: AppHandle<R>, filter: Filter) -> Result<Option<Exported>> {
+    let ws = admin.ws;
     blocking(move || {
         let chosen = app
             .dialog()

@@ -1,10 +1,14 @@
+use chrono::Utc;
+use roster_core::access::sessions::{self, SessionPerson};
 use roster_core::audit::Source;
 use roster_core::company::{self, Company, Setup};
+use roster_core::subscription::{self, Subscription};
 use roster_core::workspace::OpenProblem;
-use roster_core::{access, Result};
+use roster_core::Result;
 use serde::Serialize;
 use tauri::State;
 
+use crate::session;
 use crate::state::{blocking, AppState};
 
 #[derive(Serialize)]
@@ -16,46 +20,33 @@ pub enum Phase {
 }
 
 #[derive(Serialize)]
-pub struct Actor {
-    id: String,
-    name: String,
-    email: String,
-}
-
-#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Status {
     state: Phase,
     path: String,
     problem: Option<OpenProblem>,
     company: Option<Company>,
-    actor: Option<Actor>,
+    signed_in: bool,
+    actor: Option<SessionPerson>,
+    subscription: Option<Subscription>,
 }
 
-fn status(state: &AppState) -> Result<Status> {
+/// Where the window stands: which workspace, set up or not, who is signed in.
+pub fn status(state: &AppState) -> Result<Status> {
     let path = state.path.display().to_string();
     let ws = match &state.workspace {
         Err(problem) => {
-            return Ok(Status {
-                state: Phase::Problem,
-                path,
-                problem: Some(problem.clone()),
-                company: None,
-                actor: None,
-            })
+            let problem = Some(problem.clone());
+            let (company, actor, subscription) = (None, None, None);
+            return Ok(Status { state: Phase::Problem, path, problem, company, signed_in: false, actor, subscription });
         }
         Ok(ws) => ws,
     };
     let company = company::get(ws)?;
-    let actor = match access::first_admin(ws)? {
-        Some(id) => ws.read(|tx| {
-            let (name, email) =
-                tx.query_row("SELECT name, email FROM people WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(Some(Actor { id, name, email }))
-        })?,
-        None => None,
-    };
-    let state = if company.is_some() { Phase::Ready } else { Phase::NeedsSetup };
-    Ok(Status { state, path, problem: None, company, actor })
+    let actor = session::current(state).ok().map(|s| s.person);
+    let subscription = subscription::get(ws)?;
+    let phase = if company.is_some() { Phase::Ready } else { Phase::NeedsSetup };
+    Ok(Status { state: phase, path, problem: None, company, signed_in: actor.is_some(), actor, subscription })
 }
 
 #[tauri::command]
@@ -63,10 +54,16 @@ pub async fn workspace_status(state: State<'_, AppState>) -> Result<Status> {
     status(&state)
 }
 
+/// The first-run wizard; whoever runs it becomes the first admin and is signed in.
 #[tauri::command]
 pub async fn setup_company(state: State<'_, AppState>, setup: Setup) -> Result<Status> {
     let ws = state.workspace()?;
-    let seed = roster_core::time::now().len() as u64 ^ std::process::id() as u64;
-    blocking(move || company::create(&ws, &setup, Source::App, seed)).await?;
+    let seed = Utc::now().timestamp_micros() as u64;
+    let signed_in = blocking(move || {
+        let admin = company::create(&ws, &setup, Source::App, seed)?;
+        sessions::start(&ws, &admin, Utc::now())
+    })
+    .await?;
+    state.set_token(Some(signed_in.token));
     status(&state)
 }

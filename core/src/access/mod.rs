@@ -1,5 +1,11 @@
 //! Who may do what. Every change is made by an `Actor` that this module vouches for: an active admin.
-//! The sign-in rule lives here too: a deactivated person cannot sign in.
+//! Sign-in lives here too: passwords, sessions, the backoff, and one-time password codes. A
+//! deactivated person cannot sign in; while the subscription has lapsed, only admins can.
+
+mod backoff;
+pub mod codes;
+pub mod passwords;
+pub mod sessions;
 
 use rusqlite::{OptionalExtension, Transaction};
 
@@ -26,11 +32,15 @@ pub fn deactivated_refusal() -> Error {
     Error::forbidden("This account is deactivated — ask your admin.")
 }
 
-/// Checks that the person may sign in at all: they exist and are active.
+/// Checks that the person may sign in at all: they exist and are active, and, while the subscription
+/// has lapsed, they are an admin.
 pub fn check_sign_in_tx(tx: &Transaction, id: &str) -> Result<()> {
     match account_tx(tx, id)? {
         None => Err(Error::forbidden("There is no account for this sign-in.")),
         Some(a) if a.status != "active" => Err(deactivated_refusal()),
+        Some(a) if a.role != "admin" && crate::subscription::lapsed_since_tx(tx)?.is_some() => {
+            Err(Error::forbidden("The subscription has lapsed: ask your admin to restart it."))
+        }
         Some(_) => Ok(()),
     }
 }
