@@ -315,6 +315,7 @@ fn history_tx(tx: &Transaction, rng: &mut fastrand::Rng, members: &[Member], tod
     let mut review = tx.prepare_cached(
         "INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let mut participant = tx.prepare_cached("INSERT INTO cycle_participants (cycle_id, person_id) VALUES (?1, ?2)")?;
     let mut objective = tx.prepare_cached(
         "INSERT INTO objectives (id, owner_id, title, status, progress, due_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -333,6 +334,7 @@ fn history_tx(tx: &Transaction, rng: &mut fastrand::Rng, members: &[Member], tod
                 let text = REVIEW_TEXTS[rng.usize(..REVIEW_TEXTS.len())];
                 let at = format!("{}T16:00:00Z", *ends - Duration::days(rng.i64(0..10)));
                 review.execute(params![people::new_id(), cycle, m.id, manager, rng.i64(2..=5), text, at])?;
+                participant.execute(params![cycle, m.id])?;
             }
         }
         for _ in 0..rng.usize(2..=4) {

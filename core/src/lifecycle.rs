@@ -53,6 +53,8 @@ pub struct Change {
     pub change_id: String,
     pub action: String,
     pub count: usize,
+    /// The people whose status changed.
+    pub ids: Vec<String>,
     pub summary: String,
 }
 
@@ -271,7 +273,8 @@ pub fn deactivate(
         if !plan.already_deactivated.is_empty() {
             summary.push_str(&format!(" {} already deactivated, left as is.", plan.already_deactivated.len()));
         }
-        Ok(Change { change_id: change, action: "deactivate".into(), count: plan.people.len(), summary })
+        let ids = plan.people.iter().map(|p| p.id.clone()).collect();
+        Ok(Change { change_id: change, action: "deactivate".into(), count: plan.people.len(), ids, summary })
     })
 }
 
@@ -321,7 +324,8 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
             summary.push_str(&format!(" {} already active, left as is.", active.len()));
         }
         summary.push_str(&over_license_tx(tx)?);
-        Ok(Change { change_id: change, action: "reactivate".into(), count: people.len(), summary })
+        let ids = people.iter().map(|p| p.id.clone()).collect();
+        Ok(Change { change_id: change, action: "reactivate".into(), count: people.len(), ids, summary })
     })
 }
 
@@ -393,7 +397,8 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
             ([], [one]) => (1, format!("Undone: {} is deactivated again.", one.name)),
             (_, many) => (many.len(), format!("Undone: {} people are deactivated again.", many.len())),
         };
-        Ok(Change { change_id: undo, action: "undo".into(), count, summary })
+        let ids = reactivated.iter().chain(&deactivated).map(|p| p.id.clone()).collect();
+        Ok(Change { change_id: undo, action: "undo".into(), count, ids, summary })
     })
 }
 

@@ -246,7 +246,8 @@ pub fn settings(ws: &Workspace) -> Result<MailSettings> {
     let (smtp, workspace_id) = ws.read(|tx| Ok((smtp_tx(tx).ok().flatten(), workspace_id_tx(tx)?)))?;
     let keyring = secrets::availability();
     let password_stored = match (&workspace_id, keyring.available) {
-        (Some(id), true) => secrets::get(&password_account(id))?.is_some(),
+        // A keyring that fails to answer (locked, say) must not hide the rest of the settings.
+        (Some(id), true) => secrets::get(&password_account(id)).ok().flatten().is_some(),
         _ => false,
     };
     Ok(MailSettings { smtp, password_stored, keyring })
@@ -261,41 +262,55 @@ pub fn save_settings(
     smtp: Option<Smtp>,
     password: Option<&str>,
 ) -> Result<MailSettings> {
+    ws.read(|tx| require_admin_tx(tx, actor))?;
     let smtp = smtp.map(check_smtp).transpose()?;
-    let new_password = password.filter(|p| !p.is_empty());
-    if new_password.is_some() {
-        if smtp.is_none() {
-            return Err(Error::invalid_input(
-                "A password needs a mail server: fill in the server, or leave the password empty.",
-            ));
-        }
-        let keyring = secrets::availability();
-        if !keyring.available {
-            return Err(Error::precondition_failed(format!(
-                "Roster cannot keep the password: {} Nothing was saved.",
-                keyring.message
-            )));
-        }
+    let change = match (&smtp, password) {
+        (None, _) | (Some(_), Some("")) => Keyring::Forget,
+        (Some(_), Some(secret)) => Keyring::Store(secret),
+        (Some(_), None) => Keyring::Keep,
+    };
+    if smtp.is_none() && password.is_some_and(|p| !p.is_empty()) {
+        return Err(Error::invalid_input(
+            "A password needs a mail server: fill in the server, or leave the password empty.",
+        ));
     }
-    ws.write(|tx| {
+    let keyring = secrets::availability();
+    if matches!(change, Keyring::Store(_)) && !keyring.available {
+        return Err(Error::precondition_failed(format!(
+            "Roster cannot keep the password: {} Nothing was saved.",
+            keyring.message
+        )));
+    }
+    let value = smtp
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::new(Code::Internal, format!("Could not write the mail settings: {e}")))?;
+    let account = password_account(&ws.write(ensure_workspace_id_tx)?);
+    // The keyring is asked outside the workspace's lock (it may ask the person to unlock it), before the
+    // settings change; if that change then fails, the keyring gets its old secret back.
+    let previous = match change {
+        Keyring::Keep => None,
+        _ => secrets::get(&account)?,
+    };
+    match change {
+        Keyring::Forget => secrets::delete(&account)?,
+        Keyring::Store(secret) => secrets::store(&account, secret)?,
+        Keyring::Keep => {}
+    }
+    let saved = ws.write(|tx| {
         require_admin_tx(tx, actor)?;
         let before = smtp_tx(tx).ok().flatten();
-        let workspace_id = ensure_workspace_id_tx(tx)?;
-        let value = smtp
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| Error::new(Code::Internal, format!("Could not write the mail settings: {e}")))?;
         settings::set_tx(tx, settings::SMTP, value.as_deref())?;
         if smtp.is_none() {
             // Nothing will send them now: show them in the Outbox, to hand over.
             tx.execute("UPDATE mail SET status = 'outbox' WHERE status IN ('pending', 'failed')", [])?;
         }
         let mut after = json!({ "host": smtp.as_ref().map(|s| s.host.as_str()) });
-        match password {
-            Some("") => after["password"] = json!("removed"),
-            Some(_) => after["password"] = json!("changed"),
-            None => {}
+        match change {
+            Keyring::Store(_) => after["password"] = json!("changed"),
+            Keyring::Forget if previous.is_some() => after["password"] = json!("removed"),
+            _ => {}
         }
         let entry = Entry {
             action: Action::MailSettingsChanged,
@@ -303,17 +318,24 @@ pub fn save_settings(
             before: Some(json!({ "host": before.as_ref().map(|s| s.host.as_str()) })),
             after: Some(after),
         };
-        audit::record_tx(tx, actor, &people::new_id(), entry)?;
-        // The keyring last: when it fails, the transaction rolls back and nothing is saved.
-        let account = password_account(&workspace_id);
-        match (&smtp, password) {
-            (None, _) | (Some(_), Some("")) => secrets::delete(&account)?,
-            (Some(_), Some(secret)) => secrets::store(&account, secret)?,
-            (Some(_), None) => {}
-        }
-        Ok(())
-    })?;
+        audit::record_tx(tx, actor, &people::new_id(), entry)
+    });
+    if let Err(err) = saved {
+        let _ = match (&change, previous) {
+            (Keyring::Keep, _) => Ok(()),
+            (_, Some(old)) => secrets::store(&account, &old),
+            (_, None) => secrets::delete(&account),
+        };
+        return Err(err);
+    }
     settings(ws)
+}
+
+/// What `save_settings` does to the password in the keyring.
+enum Keyring<'a> {
+    Keep,
+    Store(&'a str),
+    Forget,
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -406,9 +428,9 @@ pub fn retry(ws: &Workspace, actor: &Actor, id: &str) -> Result<MailItem> {
 /// Admin only: writes a short test mail to `to` (audited), sends it at once and returns it: `sent`, or
 /// `failed` with the reason in `last_error`.
 pub fn send_test(ws: &Workspace, actor: &Actor, to: &str) -> Result<MailItem> {
-    let to = people::check_email(to)?;
     let id = ws.write(|tx| {
         require_admin_tx(tx, actor)?;
+        let to = people::check_email(to)?;
         let Some(smtp) = smtp_tx(tx)? else {
             return Err(Error::precondition_failed(
                 "No mail server is set: enter one in Admin > Mail and save it, then send a test mail.",
@@ -595,6 +617,18 @@ fn send_one(config: &Config, transport: &SmtpTransport, mail: &Queued) -> Result
     transport.send(&message).map(|_| ()).map_err(|e| explain(&e, &config.smtp, &mail.to))
 }
 
+/// Every message in an error's chain, for looking up words in it.
+fn error_chain(err: &lettre::transport::smtp::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(e) = source {
+        text.push_str(" | ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
+}
+
 /// The first I/O error under an SMTP error, if any.
 fn io_cause(err: &lettre::transport::smtp::Error) -> Option<&std::io::Error> {
     let mut source = std::error::Error::source(err);
@@ -630,17 +664,43 @@ fn explain(err: &lettre::transport::smtp::Error, smtp: &Smtp, to: &str) -> Failu
             TIMEOUT.as_secs()
         ));
     }
-    if err.is_tls() {
+    if err.is_client() {
+        if detail.contains("STARTTLS") {
+            return whole(format!(
+                "{server} does not offer STARTTLS: choose TLS (usually port 465) or none in Admin > Mail."
+            ));
+        }
+        if detail.contains("authentication mechanism") {
+            return whole(format!(
+                "{server} offers no way to sign in that Roster knows (PLAIN or LOGIN) on this connection: many \
+                 servers offer it only over STARTTLS or TLS. Check the security setting in Admin > Mail."
+            ));
+        }
+    }
+    // The TLS library's failure may come wrapped as an I/O error of the connection.
+    let chain = error_chain(err);
+    let tls_words = ["SSL", "TLS", "certificate", "handshake"];
+    if err.is_tls() || tls_words.iter().any(|w| chain.contains(w)) {
+        let reason = if chain.contains("wrong version number") || chain.contains("packet length too long") {
+            "the server does not speak TLS on this port".to_string()
+        } else if chain.contains("certificate") {
+            format!("its certificate is not trusted on this computer ({})", detail.trim())
+        } else {
+            detail.trim().to_string()
+        };
         return whole(format!(
-            "Could not set up a secure connection with {server} ({detail}). Check the security setting in \
+            "Could not set up a secure connection with {server}: {reason}. Check the security setting in \
              Admin > Mail: port 465 usually needs TLS, port 587 STARTTLS."
         ));
     }
     if err.to_string().starts_with("Connection error") {
-        return whole(format!(
-            "Could not connect to {server}: {}. Check the host and port in Admin > Mail.",
-            io_reason()
-        ));
+        let reason = io_reason();
+        let reason = if reason.contains("lookup address") {
+            format!("there is no server by the name {}", smtp.host)
+        } else {
+            reason
+        };
+        return whole(format!("Could not connect to {server}: {reason}. Check the host and port in Admin > Mail."));
     }
     if let Some(code) = err.status() {
         let code = u16::from(code);
@@ -661,19 +721,6 @@ fn explain(err: &lettre::transport::smtp::Error, smtp: &Smtp, to: &str) -> Failu
                  provider why."
             )),
         };
-    }
-    if err.is_client() {
-        if detail.contains("STARTTLS") {
-            return whole(format!(
-                "{server} does not offer STARTTLS: choose TLS (usually port 465) or none in Admin > Mail."
-            ));
-        }
-        if detail.contains("authentication mechanism") {
-            return whole(format!(
-                "{server} offers no way to sign in that Roster knows (PLAIN or LOGIN) on this connection: many \
-                 servers offer it only over STARTTLS or TLS. Check the security setting in Admin > Mail."
-            ));
-        }
     }
     if io_cause(err).is_some() {
         return whole(format!(

@@ -195,6 +195,10 @@ fn only_admins_change_mail_settings_send_tests_and_retry() {
 
     let err = mail::save_settings(&c.ws, &eve, Some(server_at(server.port)), None).unwrap_err();
     assert_eq!(err.code, Code::Forbidden, "{err:?}");
+    // Refused as forbidden before anything else is looked at (the settings, the keyring).
+    let invalid = Smtp { host: String::new(), ..server_at(server.port) };
+    assert_eq!(mail::save_settings(&c.ws, &eve, Some(invalid), Some("pw")).unwrap_err().code, Code::Forbidden);
+    assert_eq!(mail::send_test(&c.ws, &eve, "not an address").unwrap_err().code, Code::Forbidden);
     assert_eq!(mail::settings(&c.ws).unwrap().smtp, None);
 
     mail::save_settings(&c.ws, &c.admin, Some(server_at(server.port)), None).unwrap();
@@ -334,4 +338,21 @@ fn removing_the_server_moves_waiting_mail_to_the_outbox() {
     assert_eq!(mail::deliver(&c.ws, true).unwrap(), Delivery { sent: 0, failed: 0 }, "Outbox mail stays put");
     assert_eq!(mail::retry(&c.ws, &c.admin, &pending).unwrap().status, "sent");
     assert_eq!(server.wait_for(1).len(), 1);
+}
+
+#[test]
+fn a_wrong_security_setting_says_what_to_change() {
+    // The test server speaks plain SMTP without STARTTLS.
+    let server = SmtpServer::start();
+    let c = common::company(10);
+    let expect = [(Security::Starttls, "does not offer STARTTLS"), (Security::Tls, "does not speak TLS on this port")];
+    for (security, says) in expect {
+        let smtp = Smtp { security, ..server_at(server.port) };
+        mail::save_settings(&c.ws, &c.admin, Some(smtp), None).unwrap();
+        let item = mail::send_test(&c.ws, &c.admin, "ops@acme.test").unwrap();
+        assert_eq!(item.status, "failed");
+        let error = item.last_error.unwrap();
+        assert!(error.contains(says) && error.contains("Admin > Mail"), "{security:?}: {error}");
+    }
+    assert!(server.messages().is_empty());
 }

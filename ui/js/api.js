@@ -1,5 +1,17 @@
 // The only module that talks to the Rust side: one function per command of
 // docs/ipc-contract.md. Every rejection is a plain `{ code, message }`.
+//
+// It is also the one place that notices a session has ended: when any call is
+// refused because nobody is signed in (or the session expired), and after
+// sign_out, it fires SIGNED_OUT on window with `{ message }` and main.js brings
+// back the sign-in screen.
+
+export const SIGNED_OUT = 'roster:signed-out';
+const SESSION_ENDED = /^(Your session expired|Sign in first)/;
+
+function signedOut(message) {
+  window.dispatchEvent(new CustomEvent(SIGNED_OUT, { detail: { message } }));
+}
 
 function normalise(err) {
   if (err && typeof err === 'object' && typeof err.message === 'string') {
@@ -18,7 +30,9 @@ async function call(name, args = {}) {
   try {
     return await invoke(name, args);
   } catch (err) {
-    throw normalise(err);
+    const e = normalise(err);
+    if (e.code === 'forbidden' && SESSION_ENDED.test(e.message)) signedOut(e.message);
+    throw e;
   }
 }
 
@@ -44,3 +58,34 @@ export const personProfile = (id) => call('person_profile', { id });
 export const auditList = (filter, offset, limit) => call('audit_list', { filter, offset, limit });
 export const auditActions = () => call('audit_actions');
 export const auditExport = (filter) => call('audit_export', { filter });
+
+// Sign-in and session
+export const signIn = (email, password) => call('sign_in', { email, password });
+export async function signOut() {
+  const result = await call('sign_out');
+  signedOut(null);
+  return result;
+}
+export const requestPasswordCode = (email) => call('request_password_code', { email });
+export const setPasswordWithCode = (email, code, password) => call('set_password_with_code', { email, code, password });
+export const changePassword = (current, password) => call('change_password', { current, password });
+
+// Password mail
+export const sendPasswordMail = (id) => call('send_password_mail', { id });
+
+// Mail
+export const mailSettings = () => call('mail_settings');
+export const saveMailSettings = (smtp, password) => call('save_mail_settings', { smtp, password });
+export const sendTestMail = (to) => call('send_test_mail', { to });
+export const outbox = (offset, limit) => call('outbox', { offset, limit });
+export const retryMail = (id) => call('retry_mail', { id });
+
+// Subscription
+export const subscription = () => call('subscription');
+export const restartSubscription = (seats, until) => call('restart_subscription', { seats, until });
+
+// Review cycles
+export const reviewCycles = () => call('review_cycles');
+export const createReviewCycle = (cycle) => call('create_review_cycle', { cycle });
+export const departments = () => call('departments');
+export const startReviewCycle = (id) => call('start_review_cycle', { id });

@@ -2,15 +2,23 @@
 // 'roster:changed' event so the list, counts, meter and profile refresh.
 import * as api from './api.js';
 import { showToast, showError, hideToast } from './components/toast.js';
+import { sendPasswordMail } from './password-mail.js';
 
 const EVENT = 'roster:changed';
+const STATUS_EVENT = 'roster:status-changed';
 
-// An undo is itself announced, but offers no further undo.
-export function announceChange(change, { undoable = change.action !== 'undo' } = {}) {
-  showToast({
-    message: change.summary,
-    action: undoable ? { label: 'Undo', testid: 'toast-undo', run: () => undoChange(change.changeId) } : null,
-  });
+// An undo is itself announced, but offers no further undo. After reactivating
+// exactly one person the toast also offers "Send Password Mail", as the help
+// article says: `reactivatedIds` are the ids the reactivation was asked for
+// (a Change that names its people in `ids` wins over them).
+export function announceChange(change, { undoable = change.action !== 'undo', reactivatedIds = null } = {}) {
+  const actions = [];
+  if (undoable) actions.push({ label: 'Undo', testid: 'toast-undo', run: () => undoChange(change.changeId) });
+  const ids = Array.isArray(change.ids) ? change.ids : reactivatedIds;
+  if (change.action === 'reactivate' && change.count === 1 && ids?.length === 1) {
+    actions.push({ label: 'Send Password Mail', testid: 'toast-send-password-mail', run: () => sendPasswordMail(ids[0]) });
+  }
+  showToast({ message: change.summary, actions });
   window.dispatchEvent(new CustomEvent(EVENT, { detail: change }));
 }
 
@@ -31,8 +39,19 @@ export function onChange(handler) {
 // Reactivation is not destructive, so it needs no dialog.
 export async function reactivatePeople(ids) {
   try {
-    announceChange(await api.reactivate(ids));
+    announceChange(await api.reactivate(ids), { reactivatedIds: ids });
   } catch (err) {
     showError(err.message);
   }
+}
+
+// Something that workspace_status reports changed (the subscription was
+// restarted): main.js fetches the status again and redraws the banner.
+export function announceStatusChange() {
+  window.dispatchEvent(new CustomEvent(STATUS_EVENT));
+}
+
+export function onStatusChange(handler) {
+  window.addEventListener(STATUS_EVENT, handler);
+  return () => window.removeEventListener(STATUS_EVENT, handler);
 }

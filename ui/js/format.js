@@ -10,6 +10,13 @@ function parse(iso) {
 
 const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 
+// Today's local date plus some years and days, as "YYYY-MM-DD" for date inputs.
+export function dateFromToday({ years = 0, days = 0 } = {}) {
+  const d = new Date();
+  d.setFullYear(d.getFullYear() + years, d.getMonth(), d.getDate() + days);
+  return localDate(d);
+}
+
 // "2026-03-02T10:15:00Z" → "2026-03-02 10:15" in local time.
 export function formatDateTime(iso) {
   if (!iso) return '';

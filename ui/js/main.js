@@ -1,43 +1,158 @@
 // Boot: ask the backend what state the workspace is in, then show the problem
-// screen, the first-run wizard, or the app with its hash routes.
+// screen, the first-run wizard, the sign-in screen, or the app with its hash
+// routes. Admins get Directory, Audit log and Admin; an employee gets their own
+// profile and the account menu. When a call finds the session gone (api.js
+// fires SIGNED_OUT), the sign-in screen comes back with the backend's message.
 import * as api from './api.js';
-import { h, fill } from './components/dom.js';
-import { closeMenu } from './components/menu.js';
+import { h, fill, profileHref } from './components/dom.js';
+import { closeMenu, toggleMenu } from './components/menu.js';
+import { closeAllDialogs } from './components/dialog.js';
+import { hideToast, muteErrors, showError } from './components/toast.js';
+import { onStatusChange } from './changes.js';
+import { formatDate, initials } from './format.js';
 import { mountProblem } from './views/problem.js';
 import { mountWizard } from './views/wizard.js';
+import { mountSignIn } from './views/sign-in.js';
+import { openChangePasswordDialog } from './views/change-password.js';
 import { mountDirectory } from './views/directory.js';
 import { mountProfile } from './views/profile.js';
 import { mountAudit } from './views/audit.js';
+import { mountAdmin, ADMIN_PAGES } from './views/admin.js';
 
 const app = document.getElementById('app');
-let unmount = null;
+let screen = null; // 'problem' | 'wizard' | 'sign-in' | 'app'
+let status = null; // the last workspace status
+let unmount = null; // of the routed view, or of the sign-in screen
 let view = null;
 let nav = {};
+let lapsedSlot = null;
+let companyName = null;
 
-function show(status) {
-  app.className = '';
-  if (status.state === 'ready') return showApp(status);
-  window.removeEventListener('hashchange', route);
-  if (status.state === 'needs_setup') {
-    return mountWizard(app, { status, onReady: (ready) => { history.replaceState(null, '', '#/directory'); show(ready); } });
-  }
-  return mountProblem(app, status);
+const isAdmin = () => String(status?.actor?.role ?? '').toLowerCase() === 'admin';
+const ADMIN_ROUTE = new RegExp(`^#/admin(?:/(${ADMIN_PAGES.join('|')}))?$`);
+
+function leaveScreen() {
+  window.removeEventListener('hashchange', onHashChange);
+  closeMenu();
+  closeAllDialogs();
+  unmount?.();
+  unmount = null;
 }
 
-function showApp(status) {
+function show(next) {
+  status = next;
+  leaveScreen();
+  app.className = '';
+  if (next.state === 'ready') return next.signedIn ? showApp() : showSignIn(null);
+  if (next.state === 'needs_setup') {
+    screen = 'wizard';
+    return mountWizard(app, { status: next, onReady: (ready) => { history.replaceState(null, '', '#/directory'); show(ready); } });
+  }
+  screen = 'problem';
+  return mountProblem(app, next);
+}
+
+function showSignIn(message) {
+  leaveScreen();
+  hideToast();
+  muteErrors(true); // calls still in flight from the app fail with "Sign in first."
+  screen = 'sign-in';
+  unmount = mountSignIn(app, { status, message, onSignedIn: show });
+}
+
+// A call found no session (or the person signed out): back to the sign-in
+// screen, once; while it is showing, later failures change nothing.
+window.addEventListener(api.SIGNED_OUT, (e) => {
+  if (screen !== 'app') return;
+  const message = e.detail?.message ?? null;
+  if (!message) history.replaceState(null, '', '#/directory'); // signed out on purpose: start afresh next time
+  status = { ...status, signedIn: false, actor: null };
+  showSignIn(message);
+});
+
+async function signOut() {
+  try {
+    await api.signOut();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function showApp() {
+  screen = 'app';
+  muteErrors(false);
+  const admin = isAdmin();
+  const actor = status.actor;
   view = h('main', { class: 'view', id: 'view' });
+  lapsedSlot = h('div', { class: 'shell-banner' });
+  companyName = h('span', { class: 'company-name', 'data-testid': 'company-name' }, status.company?.name ?? '');
   const link = (href, testid, label) => h('a', { class: 'nav-link', href, 'data-testid': testid }, label);
-  nav = { directory: link('#/directory', 'nav-directory', 'Directory'), audit: link('#/audit', 'nav-audit', 'Audit log') };
+  nav = admin ? {
+    directory: link('#/directory', 'nav-directory', 'Directory'),
+    audit: link('#/audit', 'nav-audit', 'Audit log'),
+    admin: link('#/admin/mail', 'nav-admin', 'Admin'),
+  } : {};
+
+  const actorButton = h('button', {
+    type: 'button', class: 'actor', title: actor?.email ?? '', 'data-testid': 'actor-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+  },
+  h('span', { class: 'actor-avatar', 'aria-hidden': 'true' }, initials(actor?.name)),
+  h('span', { class: 'actor-name', 'data-testid': 'actor-name' }, actor?.name ?? ''));
+  actorButton.addEventListener('click', () => toggleMenu(actorButton, [
+    { label: 'My profile', testid: 'menu-my-profile', hint: actor?.email, onSelect: () => { location.hash = profileHref(actor.id); } },
+    { label: 'Change password', testid: 'menu-change-password', onSelect: () => openChangePasswordDialog() },
+    { label: 'Sign out', testid: 'sign-out', onSelect: () => signOut() },
+  ], { label: 'Account' }));
+
   fill(app, h('div', { class: 'shell' },
     h('header', { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Roster'),
-      h('span', { class: 'company-name', 'data-testid': 'company-name' }, status.company?.name ?? ''),
-      h('nav', { class: 'nav', 'aria-label': 'Main' }, nav.directory, nav.audit),
-      status.actor && h('span', { class: 'actor', title: status.actor.email, 'data-testid': 'actor-name' }, status.actor.name)),
+      companyName,
+      admin && h('nav', { class: 'nav', 'aria-label': 'Main' }, nav.directory, nav.audit, nav.admin),
+      actor && actorButton),
+    lapsedSlot,
     view));
-  window.addEventListener('hashchange', route);
-  if (!/^#\/(directory|audit|people\/.+)$/.test(location.hash)) history.replaceState(null, '', '#/directory');
+  renderLapsed();
+  window.addEventListener('hashchange', onHashChange);
   route();
+}
+
+// "The subscription lapsed on DATE: …" on every screen while it is lapsed.
+function renderLapsed() {
+  const sub = status.subscription;
+  if (sub?.status !== 'lapsed') { lapsedSlot.replaceChildren(); return; }
+  const date = formatDate(sub.lapsedSince || sub.activeUntil);
+  fill(lapsedSlot, h('div', { class: 'lapsed-banner', role: 'alert', 'data-testid': 'lapsed-banner' },
+    h('span', { class: 'lapsed-text' },
+      `The subscription lapsed${date ? ` on ${date}` : ''}: employees cannot sign in and review cycles cannot start.`),
+    isAdmin() && h('a', { class: 'button', href: '#/admin/subscription', 'data-testid': 'lapsed-restart' }, 'Restart subscription')));
+}
+
+// Fetch the status again (after a subscription restart, and on navigation, so
+// a subscription that lapsed while the window was open shows its banner).
+async function refreshStatus() {
+  if (screen !== 'app') return;
+  try {
+    const next = await api.workspaceStatus();
+    if (screen !== 'app') return;
+    // A session that ended is noticed by the next command, with its message.
+    if (next.state === 'ready' && !next.signedIn) return;
+    if (next.state !== 'ready' || next.actor?.id !== status.actor?.id || next.actor?.role !== status.actor?.role) {
+      show(next);
+      return;
+    }
+    status = next;
+    companyName.textContent = status.company?.name ?? '';
+    renderLapsed();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+onStatusChange(refreshStatus);
+
+function onHashChange() {
+  route();
+  refreshStatus();
 }
 
 function route() {
@@ -47,18 +162,32 @@ function route() {
   view.replaceChildren();
   view.scrollTop = 0;
 
+  // An employee has one page: their own profile.
+  if (!isAdmin()) {
+    const own = profileHref(status.actor.id);
+    if (location.hash !== own) history.replaceState(null, '', own);
+    view.classList.remove('fill');
+    unmount = mountProfile(view, { id: status.actor.id, admin: false });
+    return;
+  }
+
   const hash = location.hash;
   const person = hash.match(/^#\/people\/(.+)$/);
-  const section = person ? 'directory' : hash === '#/audit' ? 'audit' : 'directory';
+  const adminPage = hash.match(ADMIN_ROUTE);
+  const section = person ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
   for (const [key, el] of Object.entries(nav)) {
     if (key === section) el.setAttribute('aria-current', 'page');
     else el.removeAttribute('aria-current');
   }
   view.classList.toggle('fill', !person && section === 'directory');
 
-  if (person) unmount = mountProfile(view, { id: decodeURIComponent(person[1]) });
+  if (person) unmount = mountProfile(view, { id: decodeURIComponent(person[1]), admin: true });
   else if (section === 'audit') unmount = mountAudit(view);
-  else {
+  else if (section === 'admin') {
+    const page = adminPage[1] || ADMIN_PAGES[0];
+    if (!adminPage[1]) history.replaceState(null, '', `#/admin/${page}`);
+    unmount = mountAdmin(view, { page, actor: status.actor });
+  } else {
     if (hash !== '#/directory') history.replaceState(null, '', '#/directory');
     unmount = mountDirectory(view);
   }

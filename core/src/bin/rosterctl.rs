@@ -335,7 +335,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         }
         Command::Subscription(SubscriptionCommand::Show) => {
             let overview = subscription::overview(&ws, 30)?;
-            print(cli.json, &overview.subscription, |s| subscription_line(s));
+            print(cli.json, &overview.subscription, subscription_line);
         }
         Command::Subscription(SubscriptionCommand::Restart { seats, until }) => {
             let s = subscription::restart(&ws, &admin()?, *seats, until)?;

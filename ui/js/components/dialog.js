@@ -5,14 +5,22 @@ import { h } from './dom.js';
 let seq = 0;
 const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
-export function openDialog({ testid, title, onCancel }) {
+// With onSubmit, body and footer sit in a <form>: Enter in a field submits it,
+// and a footer button of type "submit" calls onSubmit.
+export function openDialog({ testid, title, onCancel, onSubmit }) {
   const titleId = `dialog-title-${++seq}`;
   const heading = h('h2', { class: 'dialog-title', id: titleId }, title);
   const body = h('div', { class: 'dialog-body' });
   const footer = h('div', { class: 'dialog-footer' });
+  const content = onSubmit
+    ? h('form', {
+      class: 'dialog-form', novalidate: true,
+      onsubmit: (e) => { e.preventDefault(); onSubmit(); },
+    }, body, footer)
+    : [body, footer];
   const panel = h('div', {
     class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, 'data-testid': testid,
-  }, heading, body, footer);
+  }, heading, content);
   const backdrop = h('div', { class: 'dialog-backdrop' }, panel);
 
   const previousFocus = document.activeElement;
@@ -46,4 +54,10 @@ export function openDialog({ testid, title, onCancel }) {
       if (previousFocus?.isConnected) previousFocus.focus();
     },
   };
+}
+
+// When the session ends, every open dialog goes with the screen behind it.
+export function closeAllDialogs() {
+  for (const el of document.querySelectorAll('.dialog-backdrop')) el.remove();
+  document.getElementById('app')?.removeAttribute('inert');
 }

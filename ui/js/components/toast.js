@@ -15,19 +15,23 @@ export function hideToast() {
 }
 
 // action: { label, testid, run } — run may return a promise; the button is
-// disabled while it runs so a double click cannot undo twice.
-export function showToast({ message, action = null }) {
+// disabled while it runs so a double click cannot undo twice. `actions` takes
+// several of them (e.g. Undo and Send Password Mail after a reactivation).
+export function showToast({ message, action = null, actions = [] }) {
   hideToast();
-  const button = action && h('button', {
-    type: 'button', class: 'toast-action', 'data-testid': action.testid,
-    onclick: async () => {
-      button.disabled = true;
-      try { await action.run(); } finally { button.disabled = false; }
-    },
-  }, action.label);
+  const buttons = [action, ...actions].filter(Boolean).map((a) => {
+    const button = h('button', {
+      type: 'button', class: 'toast-action', 'data-testid': a.testid,
+      onclick: async () => {
+        button.disabled = true;
+        try { await a.run(); } finally { button.disabled = false; }
+      },
+    }, a.label);
+    return button;
+  });
   const el = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', 'data-testid': 'toast' },
     h('span', { class: 'toast-message', 'data-testid': 'toast-message' }, message),
-    button,
+    buttons,
     h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: hideToast }),
   );
   // Hovering keeps the toast (and its Undo) around for as long as it is needed.
@@ -40,6 +44,15 @@ export function showToast({ message, action = null }) {
 
 let banner = null;
 let bannerTimer = 0;
+let muted = false;
+
+// While nobody is signed in, calls still in flight from the screen that was
+// left fail with "Sign in first."; the sign-in screen says so once, so their
+// banners are dropped.
+export function muteErrors(on) {
+  muted = on;
+  if (on) hideError();
+}
 
 export function hideError() {
   clearTimeout(bannerTimer);
@@ -48,6 +61,7 @@ export function hideError() {
 }
 
 export function showError(message) {
+  if (muted) return;
   hideError();
   banner = h('div', { class: 'error-banner', role: 'alert', 'data-testid': 'error-banner' },
     h('span', { class: 'error-banner-message', 'data-testid': 'error-message' }, message || 'Something went wrong.'),

@@ -8,6 +8,7 @@ import { toggleMenu } from '../components/menu.js';
 import { createLicenseMeter } from '../components/license-meter.js';
 import { showError } from '../components/toast.js';
 import { onChange, reactivatePeople } from '../changes.js';
+import { sendPasswordMail } from '../password-mail.js';
 import { openDeactivateDialog } from './deactivate-dialog.js';
 import { debounce } from '../debounce.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -33,7 +34,10 @@ const COLUMNS = [
 const TEXT_CELLS = ['email', 'title', 'department', 'manager', 'location', 'status'];
 
 // The query survives a visit to a profile and back.
-let rememberedQuery = { view: 'billable', search: '', sort: 'name', desc: false };
+const FRESH_QUERY = { view: 'billable', search: '', sort: 'name', desc: false };
+let rememberedQuery = { ...FRESH_QUERY };
+// Whoever signs in next starts on Billable Accounts, not on the last person's search.
+window.addEventListener(api.SIGNED_OUT, (e) => { if (!e.detail?.message) rememberedQuery = { ...FRESH_QUERY }; });
 
 function statusText(row) {
   if (row.status !== 'deactivated') return 'Active';
@@ -349,6 +353,7 @@ export function mountDirectory(container) {
     if (row.status === 'deactivated') {
       items.push({ label: 'Reactivate', testid: 'menu-reactivate', onSelect: () => reactivatePeople([row.id]) });
     } else {
+      items.push({ label: 'Send Password Mail', testid: 'menu-send-password-mail', onSelect: () => sendPasswordMail(row.id) });
       items.push({ label: 'Deactivate…', testid: 'menu-deactivate', danger: true, onSelect: () => openDeactivateDialog([row.id]) });
     }
     toggleMenu(button, items, { label: `Actions for ${row.name}` });

@@ -1,10 +1,13 @@
 // A person's profile: who they are, the Manage menu, and their whole history in
-// tabs — which stays readable after deactivation, which is the point.
+// tabs — which stays readable after deactivation, which is the point. An
+// employee sees only their own profile: no Manage menu, and names are plain
+// text rather than links to profiles they may not open.
 import * as api from '../api.js';
 import { h, fill, profileHref } from '../components/dom.js';
 import { toggleMenu } from '../components/menu.js';
 import { showError } from '../components/toast.js';
 import { onChange, reactivatePeople } from '../changes.js';
+import { sendPasswordMail } from '../password-mail.js';
 import { openDeactivateDialog } from './deactivate-dialog.js';
 import { formatDate, formatDateTime, humanise, initials, plural } from '../format.js';
 
@@ -17,16 +20,22 @@ const TABS = [
 ];
 
 const DELETED = 'Deleted user';
-const personLink = (p) => (p ? h('a', { href: profileHref(p.id) }, p.name) : h('span', { class: 'muted' }, DELETED));
+// ctx.browse: the viewer may open other people's profiles (admins).
+const personLink = (p, ctx) => {
+  if (!p) return h('span', { class: 'muted' }, DELETED);
+  return ctx.browse ? h('a', { href: profileHref(p.id) }, p.name) : h('span', null, p.name);
+};
 const emptyNote = (text) => h('p', { class: 'empty-note' }, text);
 
-export function mountProfile(container, { id }) {
+export function mountProfile(container, { id, admin = true }) {
+  const ctx = { browse: admin };
   let tab = 'reviews';
   let seq = 0;
   let data = null;
 
+  const back = () => admin && backLink();
   fill(container, h('section', { class: 'profile loading', 'data-testid': 'profile-loading' },
-    backLink(), h('p', { class: 'muted' }, 'Loading…')));
+    back(), h('p', { class: 'muted' }, 'Loading…')));
 
   async function load() {
     const mine = ++seq;
@@ -39,7 +48,7 @@ export function mountProfile(container, { id }) {
       if (mine !== seq) return;
       if (err.code === 'not_found') {
         fill(container, h('section', { class: 'profile', 'data-testid': 'profile-missing' },
-          backLink(), h('h1', { class: 'page-title' }, 'This person is not in the directory'),
+          back(), h('h1', { class: 'page-title' }, 'This person is not in the directory'),
           h('p', { class: 'muted' }, err.message)));
       } else {
         showError(err.message);
@@ -60,7 +69,7 @@ export function mountProfile(container, { id }) {
         b.tabIndex = on ? 0 : -1;
         b.classList.toggle('active', on);
       }
-      fill(panel, TABS.find((t) => t.key === key).render(data));
+      fill(panel, TABS.find((t) => t.key === key).render(data, ctx));
     };
 
     const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'History' },
@@ -78,24 +87,27 @@ export function mountProfile(container, { id }) {
       tabButtons.find((b) => b.dataset.key === next.key).focus();
     });
 
-    const manage = h('button', { type: 'button', class: 'button', 'data-testid': 'manage-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, 'Manage');
-    manage.addEventListener('click', () => toggleMenu(manage, person.status === 'deactivated'
+    const manage = admin ? h('button', { type: 'button', class: 'button', 'data-testid': 'manage-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, 'Manage') : null;
+    manage?.addEventListener('click', () => toggleMenu(manage, person.status === 'deactivated'
       ? [{ label: 'Reactivate', testid: 'manage-reactivate', onSelect: () => reactivatePeople([person.id]) }]
-      : [{ label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) }],
+      : [
+        { label: 'Send Password Mail', testid: 'manage-send-password-mail', onSelect: () => sendPasswordMail(person.id) },
+        { label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) },
+      ],
     { label: 'Manage' }));
 
     const subtitle = [person.title, person.department, person.location].filter(Boolean).join(' · ');
 
     fill(container, h('section', { class: 'profile', 'data-testid': 'profile', 'data-id': person.id },
-      backLink(),
-      person.deactivation && banner(person),
+      back(),
+      person.deactivation && banner(person, admin),
       h('header', { class: `profile-header${person.status === 'deactivated' ? ' deactivated' : ''}` },
         h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(person.name)),
         h('div', { class: 'profile-heading' },
           h('h1', { class: 'page-title', 'data-testid': 'profile-name' }, person.name),
           subtitle && h('p', { class: 'profile-subtitle', 'data-testid': 'profile-subtitle' }, subtitle)),
-        h('div', { class: 'profile-actions' }, manage)),
-      details(person),
+        manage && h('div', { class: 'profile-actions' }, manage)),
+      details(person, ctx),
       h('div', { class: 'card' }, tablist, panel)));
 
     selectTab(tab);
@@ -110,25 +122,27 @@ function backLink() {
   return h('a', { class: 'back-link', href: '#/directory', 'data-testid': 'back-to-directory' }, '← Directory');
 }
 
-function banner(person) {
+function banner(person, admin) {
   const d = person.deactivation;
   return h('div', { class: 'banner', role: 'status', 'data-testid': 'deactivated-banner' },
     h('div', { class: 'banner-text' },
       h('p', { class: 'banner-title', title: formatDateTime(d.at) }, `Deactivated on ${formatDate(d.at)} by ${d.byName || 'someone'}`),
       d.reason && h('p', { class: 'banner-reason', 'data-testid': 'deactivated-reason' }, `Reason: ${d.reason}`),
       h('p', { class: 'banner-hint' }, 'Their records are kept and they do not count toward your seats.')),
-    h('button', { type: 'button', class: 'button', 'data-testid': 'banner-reactivate', onclick: () => reactivatePeople([person.id]) }, 'Reactivate'));
+    admin && h('button', { type: 'button', class: 'button', 'data-testid': 'banner-reactivate', onclick: () => reactivatePeople([person.id]) }, 'Reactivate'));
 }
 
-function details(person) {
+function details(person, ctx) {
   const status = person.status === 'deactivated' ? 'Deactivated' : 'Active';
   const manager = person.manager
-    ? [h('a', { href: profileHref(person.manager.id), 'data-testid': 'profile-manager' }, person.manager.name),
+    ? [ctx.browse
+      ? h('a', { href: profileHref(person.manager.id), 'data-testid': 'profile-manager' }, person.manager.name)
+      : h('span', { 'data-testid': 'profile-manager' }, person.manager.name),
       person.manager.status === 'deactivated' && h('span', { class: 'badge muted-badge' }, 'Deactivated')]
     : h('span', { class: 'muted' }, 'No manager');
   const reports = person.reports.length
     ? h('ul', { class: 'report-list', 'data-testid': 'profile-reports' }, person.reports.map((r) => h('li', { class: r.status === 'deactivated' ? 'deactivated' : '' },
-      h('a', { href: profileHref(r.id) }, r.name),
+      personLink(r, ctx),
       r.title && h('span', { class: 'muted' }, ` · ${r.title}`),
       r.status === 'deactivated' && h('span', { class: 'badge muted-badge' }, 'Deactivated'))))
     : h('span', { class: 'muted' }, 'None');
@@ -145,25 +159,40 @@ function details(person) {
 
 const rating = (r) => (r == null ? '—' : `${r}/5`);
 
-function reviewsTab(data) {
+// A review of a started cycle that nobody has written yet: `text` and
+// `submittedAt` are null.
+const isPending = (r) => r.text == null && r.submittedAt == null;
+
+function pendingReview(r) {
+  return h('li', { class: 'item pending', 'data-testid': 'review', 'data-pending': 'true' },
+    h('div', { class: 'item-head' },
+      h('strong', null, r.cycle),
+      h('span', { class: 'badge pending-badge' }, 'Pending')),
+    h('p', { class: 'item-text muted', 'data-testid': 'review-pending' },
+      r.reviewer ? `Awaiting review by ${r.reviewer.name}` : 'Awaiting review'));
+}
+
+function reviewsTab(data, ctx) {
   const name = data.person.name;
   return [
     data.reviews.length
-      ? h('ul', { class: 'items' }, data.reviews.map((r) => h('li', { class: 'item', 'data-testid': 'review' },
+      ? h('ul', { class: 'items' }, data.reviews.map((r) => (isPending(r) ? pendingReview(r) : h('li', { class: 'item', 'data-testid': 'review' },
         h('div', { class: 'item-head' },
           h('strong', null, r.cycle),
-          h('span', { class: 'muted' }, ' · by '), personLink(r.reviewer),
+          h('span', { class: 'muted' }, ' · by '), personLink(r.reviewer, ctx),
           h('span', { class: 'rating', 'data-testid': 'review-rating' }, rating(r.rating)),
           h('span', { class: 'item-date' }, formatDate(r.submittedAt))),
-        r.text && h('p', { class: 'item-text' }, r.text))))
+        r.text && h('p', { class: 'item-text' }, r.text)))))
       : emptyNote('No reviews yet'),
     h('h3', { class: 'section-title' }, `Reviews written by ${name}`),
     data.reviewsWritten.length
       ? h('ul', { class: 'items compact' }, data.reviewsWritten.map((r) => h('li', { class: 'item', 'data-testid': 'review-written' },
         h('div', { class: 'item-head' },
           h('strong', null, r.cycle),
-          h('span', { class: 'muted' }, ' · for '), personLink(r.subject),
-          h('span', { class: 'rating' }, rating(r.rating)),
+          h('span', { class: 'muted' }, ' · for '), personLink(r.subject, ctx),
+          r.submittedAt == null
+            ? h('span', { class: 'badge pending-badge' }, 'Pending')
+            : h('span', { class: 'rating' }, rating(r.rating)),
           h('span', { class: 'item-date' }, formatDate(r.submittedAt))))))
       : emptyNote(`${name} has not written any reviews`),
   ];
@@ -184,31 +213,31 @@ function objectivesTab(data) {
   }));
 }
 
-function feedbackTab(data) {
+function feedbackTab(data, ctx) {
   if (!data.feedbackReceived.length && !data.feedbackGiven.length) return emptyNote('No feedback yet');
   return [
     h('h3', { class: 'section-title' }, 'Received'),
     data.feedbackReceived.length
       ? h('ul', { class: 'items' }, data.feedbackReceived.map((f) => h('li', { class: 'item', 'data-testid': 'feedback-received' },
-        h('div', { class: 'item-head' }, h('span', { class: 'muted' }, 'From '), personLink(f.from),
+        h('div', { class: 'item-head' }, h('span', { class: 'muted' }, 'From '), personLink(f.from, ctx),
           h('span', { class: 'item-date' }, formatDate(f.givenAt))),
         h('p', { class: 'item-text' }, f.text))))
       : emptyNote('No feedback received'),
     h('h3', { class: 'section-title' }, 'Given'),
     data.feedbackGiven.length
       ? h('ul', { class: 'items' }, data.feedbackGiven.map((f) => h('li', { class: 'item', 'data-testid': 'feedback-given' },
-        h('div', { class: 'item-head' }, h('span', { class: 'muted' }, 'To '), personLink(f.to),
+        h('div', { class: 'item-head' }, h('span', { class: 'muted' }, 'To '), personLink(f.to, ctx),
           h('span', { class: 'item-date' }, formatDate(f.givenAt))),
         h('p', { class: 'item-text' }, f.text))))
       : emptyNote('No feedback given'),
   ];
 }
 
-function oneOnOnesTab(data) {
+function oneOnOnesTab(data, ctx) {
   if (!data.oneOnOnes.length) return emptyNote('No 1:1 meetings yet');
   return h('ul', { class: 'items' }, data.oneOnOnes.map((m) => h('li', { class: 'item', 'data-testid': 'one-on-one' },
     h('div', { class: 'item-head' },
-      h('strong', null, formatDate(m.heldOn)), h('span', { class: 'muted' }, ' · with '), personLink(m.with)),
+      h('strong', null, formatDate(m.heldOn)), h('span', { class: 'muted' }, ' · with '), personLink(m.with, ctx)),
     h('p', { class: 'item-label' }, 'Shared notes'),
     m.sharedNotes ? h('p', { class: 'item-text' }, m.sharedNotes) : h('p', { class: 'muted small' }, 'No shared notes'),
     m.privateNotes.length > 0 && [
