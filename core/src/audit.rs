@@ -64,6 +64,7 @@ pub enum Action {
     SubscriptionRestarted,
     CycleCreated,
     CycleStarted,
+    Merged,
 }
 
 impl Action {
@@ -84,6 +85,7 @@ impl Action {
             Action::SubscriptionRestarted => "subscription_restarted",
             Action::CycleCreated => "cycle_created",
             Action::CycleStarted => "cycle_started",
+            Action::Merged => "merged",
         }
     }
 }
@@ -271,6 +273,15 @@ fn summary(e: &AuditEntry) -> String {
             field(&e.after, "name").unwrap_or_default(),
             e.after.as_ref().and_then(|a| a.get("participants")).and_then(Value::as_i64).unwrap_or(0)
         ),
+        "merged" => {
+            let into = e
+                .after
+                .as_ref()
+                .and_then(|a| a.pointer("/into/name"))
+                .and_then(Value::as_str)
+                .unwrap_or("another account");
+            format!("Merged {who} into {into}")
+        }
         other => format!("{other} {who}"),
     };
     format!("{text}{undo}")

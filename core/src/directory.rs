@@ -72,6 +72,8 @@ pub struct Row {
     pub deactivated_at: Option<String>,
     pub deactivated_by: Option<String>,
     pub reason: Option<String>,
+    /// The account this one was merged into.
+    pub merged_into: Option<PersonRef>,
     /// Active direct reports.
     pub reports: i64,
 }
@@ -100,7 +102,7 @@ fn search_clause(search: &str) -> (String, Vec<String>) {
     let mut args = Vec::new();
     for word in search.split_whitespace().take(8) {
         let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        sql.push_str(" AND p.search LIKE ? ESCAPE '\\'");
+        sql.push_str(" AND (p.search || ' ' || p.alias_search) LIKE ? ESCAPE '\\'");
         args.push(format!("%{escaped}%"));
     }
     (sql, args)
@@ -149,8 +151,9 @@ pub fn page(ws: &Workspace, query: &Query, offset: i64, limit: i64) -> Result<Pa
         let sql = format!(
             "SELECT p.id, p.name, p.email, p.title, p.department, p.location, m.id, m.name, p.status,
                     p.deactivated_at, p.deactivated_by_name, p.deactivation_reason,
-                    (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active')
-             FROM people p LEFT JOIN people m ON m.id = p.manager_id
+                    (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'),
+                    g.id, g.name
+             FROM people p LEFT JOIN people m ON m.id = p.manager_id LEFT JOIN people g ON g.id = p.merged_into_id
              WHERE 1=1{}{clause} ORDER BY {} LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)",
             view_clause(query.view),
             query.sort.order_by(query.desc)
@@ -172,6 +175,7 @@ pub fn page(ws: &Workspace, query: &Query, offset: i64, limit: i64) -> Result<Pa
                     deactivated_by: r.get(10)?,
                     reason: r.get(11)?,
                     reports: r.get(12)?,
+                    merged_into: PersonRef::from_columns(r.get(13)?, r.get(14)?),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -17,6 +17,15 @@ pub struct Deactivation {
     pub reason: Option<String>,
 }
 
+/// A merged-away account: "Merged into NAME on DATE by WHO".
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedInto {
+    pub into: PersonRef,
+    pub at: String,
+    pub by_name: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Colleague {
     pub id: String,
@@ -33,6 +42,7 @@ pub struct Person {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
+    pub employee_id: Option<String>,
     pub title: String,
     pub department: String,
     pub location: String,
@@ -42,6 +52,7 @@ pub struct Person {
     pub manager: Option<Colleague>,
     pub reports: Vec<Colleague>,
     pub deactivation: Option<Deactivation>,
+    pub merged: Option<MergedInto>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,7 +154,8 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
     let (mut person, manager_id) = tx
         .query_row(
             "SELECT id, name, first_name, last_name, email, title, department, location, hire_date, role, status,
-                    deactivated_at, deactivated_by_name, deactivation_reason, manager_id
+                    deactivated_at, deactivated_by_name, deactivation_reason, manager_id, employee_id,
+                    (SELECT name FROM people g WHERE g.id = people.merged_into_id), merged_into_id
              FROM people WHERE id = ?1",
             [id],
             |r| {
@@ -167,6 +179,15 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
                     status: r.get(10)?,
                     manager: None,
                     reports: Vec::new(),
+                    merged: match (r.get::<_, Option<String>>(17)?, r.get::<_, Option<String>>(16)?) {
+                        (Some(id), Some(name)) => Some(MergedInto {
+                            into: PersonRef { id, name },
+                            at: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                            by_name: r.get(12)?,
+                        }),
+                        _ => None,
+                    },
+                    employee_id: r.get(15)?,
                     deactivation,
                 };
                 Ok((person, r.get::<_, Option<String>>(14)?))

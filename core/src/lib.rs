@@ -11,6 +11,7 @@ pub mod history;
 pub mod license;
 pub mod lifecycle;
 pub mod mail;
+pub mod merge;
 pub mod people;
 pub mod review_cycles;
 pub mod secrets;

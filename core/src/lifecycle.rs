@@ -294,6 +294,17 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
         access::require_admin_tx(tx, actor)?;
         let (inactive, active): (Vec<_>, Vec<_>) =
             resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "deactivated");
+        let mut merged = tx.prepare_cached(
+            "SELECT m.name FROM people p JOIN people m ON m.id = p.merged_into_id WHERE p.id = ?1",
+        )?;
+        for (person, _) in &inactive {
+            if let Some(into) = merged.query_row([&person.id], |r| r.get::<_, String>(0)).optional()? {
+                return Err(Error::precondition_failed(format!(
+                    "{} was merged into {into} and cannot be reactivated: reactivate {into} if needed.",
+                    person.name
+                )));
+            }
+        }
         if inactive.is_empty() {
             return Err(Error::precondition_failed(match active.as_slice() {
                 [(one, _)] => format!("{} is already active: nothing to do.", one.name),

@@ -82,9 +82,8 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
         return Err(Error::invalid_input("A person needs a name: fill in the first or last name."));
     }
     let email = check_email(&person.email)?;
-    let taken: Option<String> =
-        tx.query_row("SELECT name FROM people WHERE email = ?1", [&email], |r| r.get(0)).optional()?;
-    if let Some(name) = taken {
+    if let Some(id) = find_by_email_tx(tx, &email)? {
+        let name: String = tx.query_row("SELECT name FROM people WHERE id = ?1", [&id], |r| r.get(0))?;
         return Err(Error::conflict(format!("{email} already belongs to {name}: use another email address.")));
     }
     let id = new_id();
@@ -108,15 +107,30 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
     Ok(PersonRef { id, name: format!("{first} {last}").trim().to_string() })
 }
 
-/// Finds a person by id or (case-insensitive) email; the error says what was looked for.
+/// The person an email means: an old email of a merged-away account means the account that was kept.
+pub fn find_by_email_tx(tx: &Transaction, email: &str) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT person_id FROM aliases WHERE kind = 'email' AND value = ?1
+             UNION ALL SELECT id FROM people WHERE email = ?1 LIMIT 1",
+        )?
+        .query_row([email.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Finds a person by id, (case-insensitive) email or employee ID, old ones of merged accounts
+/// included; the error says what was looked for.
 pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<PersonRef> {
     let key = key.trim();
-    tx.prepare_cached("SELECT id, name FROM people WHERE id = ?1 OR email = ?1")?
-        .query_row([key], |r| Ok(PersonRef { id: r.get(0)?, name: r.get(1)? }))
-        .optional()?
-        .ok_or_else(|| {
-            Error::not_found(format!(
-                "Nobody in this workspace has the id or email “{key}”. Check it in the directory."
-            ))
-        })
+    tx.prepare_cached(
+        "SELECT p.id, p.name FROM (
+             SELECT person_id AS id, 0 AS rank FROM aliases WHERE value = ?1
+             UNION ALL SELECT id, 1 FROM people WHERE id = ?1 OR email = ?1 OR employee_id = ?1
+         ) k JOIN people p ON p.id = k.id ORDER BY k.rank LIMIT 1",
+    )?
+    .query_row([key], |r| Ok(PersonRef { id: r.get(0)?, name: r.get(1)? }))
+    .optional()?
+    .ok_or_else(|| {
+        Error::not_found(format!("Nobody in this workspace has the id or email “{key}”. Check it in the directory."))
+    })
 }

@@ -15,8 +15,11 @@ use crate::error::{Error, Result};
 /// `PRAGMA application_id` of every Roster workspace ("Rost").
 pub const APPLICATION_ID: i32 = 0x526f_7374;
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/001_initial.sql"), include_str!("../migrations/002_access.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_initial.sql"),
+    include_str!("../migrations/002_access.sql"),
+    include_str!("../migrations/003_merge.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -149,3 +149,19 @@ fn a_script_mails_codes_sets_passwords_restarts_the_subscription_and_runs_a_cycl
     assert_eq!(started["status"], "active");
     assert_eq!(started["reviews"], started["participants"]);
 }
+
+#[test]
+fn a_script_previews_a_merge_and_needs_yes_to_do_it() {
+    let ctl = Ctl::new();
+    ctl.json(&["demo"]);
+    let rows = ctl.json(&["list", "--search", "software engineer", "--limit", "2"])["rows"].clone();
+    let (old, kept) = (rows[0]["email"].as_str().unwrap(), rows[1]["email"].as_str().unwrap());
+    let preview = ctl.json(&["merge", old, kept, "--preview"]);
+    assert_eq!(preview["aliases"][0], old);
+    let err = ctl.fails(&["merge", old, kept]);
+    assert_eq!(err["code"], "precondition_failed");
+    assert_eq!(ctl.json(&["show", old])["person"]["email"], old, "nothing merged without --yes");
+    let merged = ctl.json(&["merge", old, kept, "--yes"]);
+    assert_eq!(merged["counts"], preview["counts"]);
+    assert_eq!(ctl.json(&["show", old])["person"]["email"], kept, "the old email finds the kept account");
+}

@@ -54,6 +54,8 @@ commands![
     audit::audit_list,
     audit::audit_actions,
     audit::audit_export,
+    merge::merge_preview,
+    merge::merge,
     mail::mail_settings,
     mail::save_mail_settings,
     mail::send_test_mail,

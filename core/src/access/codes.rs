@@ -138,10 +138,11 @@ pub fn send_password_mail(ws: &Workspace, actor: &Actor, person: &str, at: DateT
 pub fn request_code(ws: &Workspace, email: &str, at: DateTime<Utc>) -> Result<()> {
     let email = email.trim();
     let mailed = ws.write(|tx| {
-        let id: Option<String> = tx
-            .query_row("SELECT id FROM people WHERE email = ?1 AND status = 'active'", [email], |r| r.get(0))
-            .optional()?;
-        let Some(id) = id else { return Ok(false) };
+        let Some(id) = people::find_by_email_tx(tx, email)? else { return Ok(false) };
+        let status: String = tx.query_row("SELECT status FROM people WHERE id = ?1", [&id], |r| r.get(0))?;
+        if status != "active" {
+            return Ok(false);
+        }
         let to = recipient_tx(tx, &id)?;
         issue_tx(tx, &to, Purpose::Reset, at)?;
         let actor = Actor { id: None, name: "Forgot password".into(), source: Source::App };
@@ -168,11 +169,12 @@ pub fn set_password_with_code(
     let typed = passwords::sha256(&passwords::normalise_code(code));
     ws.write(|tx| {
         backoff::check_tx(tx, Kind::Code, email, at)?;
+        let person = people::find_by_email_tx(tx, email)?.unwrap_or_default();
         let found: Option<(String, String)> = tx
             .query_row(
-                "SELECT c.id, p.id FROM password_codes c JOIN people p ON p.id = c.person_id
-                 WHERE p.email = ?1 AND c.code_hash = ?2 AND c.used_at IS NULL AND c.superseded_at IS NULL AND c.expires_at > ?3",
-                params![email, typed, time::format(at)],
+                "SELECT id, person_id FROM password_codes
+                 WHERE person_id = ?1 AND code_hash = ?2 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?3",
+                params![person, typed, time::format(at)],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;

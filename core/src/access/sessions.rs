@@ -69,11 +69,12 @@ pub fn sign_in(ws: &Workspace, email: &str, password: &str, at: DateTime<Utc>) -
     let email = email.trim();
     ws.write(|tx| {
         backoff::check_tx(tx, Kind::Password, email, at)?;
-        let account: Option<(String, String, Option<String>)> = tx
-            .query_row("SELECT id, name, password_hash FROM people WHERE email = ?1", [email], |r| {
+        let account: Option<(String, String, Option<String>)> = match people::find_by_email_tx(tx, email)? {
+            Some(id) => Some(tx.query_row("SELECT id, name, password_hash FROM people WHERE id = ?1", [id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
+            })?),
+            None => None,
+        };
         let right = match &account {
             Some((_, _, Some(hash))) => passwords::verify(hash, password),
             _ => false,

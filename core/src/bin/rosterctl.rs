@@ -13,7 +13,7 @@ use roster_core::directory::{self, Query, SortKey, View};
 use roster_core::lifecycle::{self, Handover};
 use roster_core::review_cycles::{self, Cycle, NewCycle};
 use roster_core::subscription::{self, Subscription};
-use roster_core::{access, history, license, mail, workspace, Error, Workspace};
+use roster_core::{access, history, license, mail, merge, workspace, Error, Workspace};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -160,6 +160,21 @@ enum Command {
     Outbox {
         #[arg(long, default_value_t = 20)]
         limit: i64,
+    },
+    /// Merge SOURCE into DESTINATION (the account kept): its history moves, it is deactivated, and its
+    /// email finds DESTINATION from then on.
+    Merge {
+        source: String,
+        destination: String,
+        /// Only show what would move; change nothing.
+        #[arg(long)]
+        preview: bool,
+        /// Confirm the merge (it cannot be undone).
+        #[arg(long, conflicts_with = "preview")]
+        yes: bool,
+        /// Copy these empty fields of DESTINATION from SOURCE (title, department, location, hireDate, manager).
+        #[arg(long = "copy", value_name = "FIELD")]
+        copy: Vec<String>,
     },
     /// How many minutes a signed-in window may stay idle before it must sign in again.
     SessionTimeout { minutes: i64 },
@@ -369,6 +384,18 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 format!("{}\n{} of {} mails shown", mails.join("\n---\n"), o.items.len(), o.total)
             });
         }
+        Command::Merge { source, destination, preview: true, .. } => {
+            print(cli.json, &merge::preview(&ws, source, destination)?, merge_preview_text);
+        }
+        Command::Merge { source, destination, yes, copy, .. } => {
+            if !yes {
+                return Err(Error::precondition_failed(
+                    "A merge cannot be undone: look at it with --preview, then run it again with --yes.",
+                ));
+            }
+            let merged = merge::merge(&ws, &admin()?, source, destination, copy)?;
+            print(cli.json, &merged, |m| m.summary.clone());
+        }
         Command::SessionTimeout { minutes } => {
             sessions::set_idle_minutes(&ws, &admin()?, *minutes)?;
             print(cli.json, &serde_json::json!({ "minutes": minutes }), |_| {
@@ -399,6 +426,44 @@ fn run(cli: &Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+fn merge_preview_text(p: &merge::Preview) -> String {
+    let c = &p.counts;
+    let mut out = format!(
+        "Merge {} <{}> into {} <{}>\n\
+         reviews about: {}\nreviews written: {}\nobjectives: {}\nfeedback received: {}\nfeedback given: {}\n\
+         1:1 meetings: {}\nprivate 1:1 notes: {}\ndirect reports: {}\naudit entries: {}\n\
+         afterwards {} find {}",
+        p.source.name,
+        p.source.email,
+        p.destination.name,
+        p.destination.email,
+        c.reviews_about,
+        c.reviews_written,
+        c.objectives,
+        c.feedback_received,
+        c.feedback_given,
+        c.one_on_ones,
+        c.private_notes,
+        c.direct_reports,
+        c.audit_entries,
+        p.aliases.join(" and "),
+        p.destination.name
+    );
+    for f in p.fields.iter().filter(|f| f.offered) {
+        out.push_str(&format!(
+            "\n{} is empty on {}: --copy {} takes “{}”",
+            f.label,
+            p.destination.name,
+            f.key,
+            f.source.as_deref().unwrap_or("")
+        ));
+    }
+    for conflict in &p.conflicts {
+        out.push_str(&format!("\nnote: {}", conflict.message));
+    }
+    out
 }
 
 fn subscription_line(s: &Subscription) -> String {

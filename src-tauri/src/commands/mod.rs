@@ -7,6 +7,7 @@ pub mod audit;
 pub mod directory;
 pub mod lifecycle;
 pub mod mail;
+pub mod merge;
 pub mod profile;
 pub mod subscription;
 pub mod workspace;
