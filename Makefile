@@ -12,7 +12,7 @@ APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libs
                 libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
 TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick
 
-.PHONY: run test screenshot rust app-packages test-packages tauri-driver
+.PHONY: run test bench screenshot rust app-packages test-packages tauri-driver
 
 run: rust app-packages
 	cargo run --bin roster
@@ -21,6 +21,10 @@ test: rust app-packages test-packages tauri-driver
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo test --workspace --locked
+
+# Measures the budgets of DESIGN.md (release build, real workspace files).
+bench: rust app-packages
+	cargo bench --locked -p roster-core
 
 # Re-takes docs/directory.png, the README's screenshot, from the end-to-end run.
 screenshot: rust app-packages test-packages tauri-driver

@@ -46,6 +46,11 @@ async fn row_name(app: &App, index: usize) -> String {
     app.find_css(&row(index, "[data-testid=\"row-name\"]")).await.text().await.unwrap()
 }
 
+async fn row_id(app: &App, index: usize) -> String {
+    let row = app.find_css(&format!("[data-testid=\"row\"][data-index=\"{index}\"]")).await;
+    row.attr("data-id").await.unwrap().expect("rows carry their id")
+}
+
 /// Types a search and waits until every row shown matches it.
 async fn search(app: &App, text: &str) {
     app.type_into("search", text).await;
@@ -447,5 +452,70 @@ async fn a_lapsed_subscription_is_restarted_by_the_admin_who_then_starts_a_revie
         .query_row("SELECT count(*) FROM people WHERE status = 'active'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(pending, active, "a pending review for every active person, none for deactivated people");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn an_admin_merges_two_accounts_after_reading_the_preview_and_answering_the_native_dialog() {
+    let app = App::launch("merge").await;
+    create_company(&app, "Ada", "Admin", true).await;
+    search(&app, "Software Engineer").await;
+    let (source, destination) = (row_name(&app, 0).await, row_name(&app, 1).await);
+    let (source_id, destination_id) = (row_id(&app, 0).await, row_id(&app, 1).await);
+    let reviews = |id: &str| -> i64 {
+        sqlite(&app).query_row("SELECT count(*) FROM reviews WHERE subject_id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    let (source_reviews, destination_reviews) = (reviews(&source_id), reviews(&destination_id));
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_is("profile-name", &source).await;
+    app.click("manage-menu").await;
+    app.click("manage-merge").await;
+    app.find("merge").await;
+    app.type_into("merge-search", &destination).await;
+    app.find_css(&format!("[data-testid=\"merge-candidate\"][data-id=\"{destination_id}\"]"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let count = app.find_css("[data-testid=\"merge-count\"][data-kind=\"reviewsAbout\"]").await;
+    let shown = count.text().await.unwrap();
+    assert!(
+        shown.trim().ends_with(&source_reviews.to_string()),
+        "preview says “{shown}”, the workspace has {source_reviews}"
+    );
+    look(&app, "merge-preview");
+
+    // Cancel in the native dialog changes nothing.
+    app.click("merge-confirm").await;
+    app.answer_native_dialog("Merge accounts", &[&["key", "Escape"]]);
+    app.until(
+        "the Merge button to come back",
+        || async { app.find("merge-confirm").await.is_enabled().await.ok() },
+        |enabled: &bool| *enabled,
+    )
+    .await;
+    let status: String =
+        sqlite(&app).query_row("SELECT status FROM people WHERE id = ?1", [&source_id], |r| r.get(0)).unwrap();
+    assert_eq!(status, "active", "cancelled: nothing merged");
+
+    app.click("merge-confirm").await;
+    app.answer_native_dialog("Merge accounts", &[&["key", "Return"]]);
+    app.text_contains("toast", &format!("Merged {source} into {destination}")).await;
+    app.text_is("profile-name", &destination).await;
+    app.click("tab-reviews").await;
+    app.until(
+        "the moved reviews on the destination's profile",
+        || async { Some(app.all("review").await.len() as i64) },
+        |n: &i64| *n == source_reviews + destination_reviews,
+    )
+    .await;
+
+    app.click("nav-directory").await;
+    app.text_is("license-meter", "217 of 250 seats used · 31 deactivated (not billed)").await;
+    app.click("view-menu").await;
+    app.click("view-option-deactivated").await;
+    search(&app, &source).await;
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_contains("merged-banner", &format!("Merged into {destination}")).await;
     app.quit().await;
 }
