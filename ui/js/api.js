@@ -89,3 +89,8 @@ export const reviewCycles = () => call('review_cycles');
 export const createReviewCycle = (cycle) => call('create_review_cycle', { cycle });
 export const departments = () => call('departments');
 export const startReviewCycle = (id) => call('start_review_cycle', { id });
+
+// Merge (issue 4). `merge` opens the native confirmation dialog on the Rust
+// side: it resolves to null when the person cancels there.
+export const mergePreview = (source, destination) => call('merge_preview', { source, destination });
+export const merge = (source, destination, fields) => call('merge', { source, destination, fields });

@@ -1,5 +1,6 @@
-// What happens after every change: a toast with its summary and Undo, and a
-// 'roster:changed' event so the list, counts, meter and profile refresh.
+// What happens after every change: a toast with its summary (and Undo where a
+// change can be undone), and a 'roster:changed' event so the list, counts,
+// meter and profile refresh.
 import * as api from './api.js';
 import { showToast, showError, hideToast } from './components/toast.js';
 import { sendPasswordMail } from './password-mail.js';
@@ -29,6 +30,14 @@ async function undoChange(changeId) {
     hideToast();
     showError(err.message);
   }
+}
+
+// A merge cannot be undone, so its toast has no Undo; the event still lets
+// whatever is on screen refresh (the merge screen itself then moves on to the
+// destination's profile).
+export function announceMerge(result) {
+  showToast({ message: result.summary });
+  window.dispatchEvent(new CustomEvent(EVENT, { detail: result }));
 }
 
 export function onChange(handler) {

@@ -1,8 +1,9 @@
 // Boot: ask the backend what state the workspace is in, then show the problem
 // screen, the first-run wizard, the sign-in screen, or the app with its hash
-// routes. Admins get Directory, Audit log and Admin; an employee gets their own
-// profile and the account menu. When a call finds the session gone (api.js
-// fires SIGNED_OUT), the sign-in screen comes back with the backend's message.
+// routes. Admins get Directory, Audit log and Admin (and #/people/ID/merge, the
+// merge screen); an employee gets their own profile and the account menu. When a
+// call finds the session gone (api.js fires SIGNED_OUT), the sign-in screen
+// comes back with the backend's message.
 import * as api from './api.js';
 import { h, fill, profileHref } from './components/dom.js';
 import { closeMenu, toggleMenu } from './components/menu.js';
@@ -16,6 +17,7 @@ import { mountSignIn } from './views/sign-in.js';
 import { openChangePasswordDialog } from './views/change-password.js';
 import { mountDirectory } from './views/directory.js';
 import { mountProfile } from './views/profile.js';
+import { mountMerge } from './views/merge.js';
 import { mountAudit } from './views/audit.js';
 import { mountAdmin, ADMIN_PAGES } from './views/admin.js';
 
@@ -172,16 +174,18 @@ function route() {
   }
 
   const hash = location.hash;
-  const person = hash.match(/^#\/people\/(.+)$/);
+  const merge = hash.match(/^#\/people\/([^/]+)\/merge$/);
+  const person = !merge && hash.match(/^#\/people\/(.+)$/);
   const adminPage = hash.match(ADMIN_ROUTE);
-  const section = person ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
+  const section = person || merge ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
   for (const [key, el] of Object.entries(nav)) {
     if (key === section) el.setAttribute('aria-current', 'page');
     else el.removeAttribute('aria-current');
   }
-  view.classList.toggle('fill', !person && section === 'directory');
+  view.classList.toggle('fill', !person && !merge && section === 'directory');
 
-  if (person) unmount = mountProfile(view, { id: decodeURIComponent(person[1]), admin: true });
+  if (merge) unmount = mountMerge(view, { id: decodeURIComponent(merge[1]) });
+  else if (person) unmount = mountProfile(view, { id: decodeURIComponent(person[1]), admin: true });
   else if (section === 'audit') unmount = mountAudit(view);
   else if (section === 'admin') {
     const page = adminPage[1] || ADMIN_PAGES[0];

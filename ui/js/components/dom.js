@@ -40,3 +40,4 @@ export function fill(el, ...children) {
 }
 
 export const profileHref = (id) => `#/people/${encodeURIComponent(id)}`;
+export const mergeHref = (id) => `${profileHref(id)}/merge`;

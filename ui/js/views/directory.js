@@ -40,14 +40,16 @@ let rememberedQuery = { ...FRESH_QUERY };
 window.addEventListener(api.SIGNED_OUT, (e) => { if (!e.detail?.message) rememberedQuery = { ...FRESH_QUERY }; });
 
 function statusText(row) {
+  if (row.mergedInto) return `Merged into ${row.mergedInto.name}`;
   if (row.status !== 'deactivated') return 'Active';
   const by = row.deactivatedBy ? ` by ${row.deactivatedBy}` : '';
   return `Deactivated ${formatDate(row.deactivatedAt)}${by}`;
 }
 
 function statusTitle(row) {
-  if (row.status !== 'deactivated') return '';
+  if (row.status !== 'deactivated' && !row.mergedInto) return '';
   const when = formatDateTime(row.deactivatedAt);
+  if (row.mergedInto) return when ? `Merged into ${row.mergedInto.name} on ${when}` : `Merged into ${row.mergedInto.name}`;
   return row.reason ? `Deactivated ${when}. Reason: ${row.reason}` : `Deactivated ${when}`;
 }
 
@@ -172,7 +174,7 @@ export function mountDirectory(container) {
     const selected = state.selection.has(r.id);
     el.setAttribute('data-testid', 'row');
     el.dataset.id = r.id;
-    el.className = `row${r.status === 'deactivated' ? ' deactivated' : ''}${selected ? ' selected' : ''}`;
+    el.className = `row${r.status === 'deactivated' || r.mergedInto ? ' deactivated' : ''}${r.mergedInto ? ' merged' : ''}${selected ? ' selected' : ''}`;
     el.setAttribute('aria-selected', String(selected));
     select.disabled = false;
     select.checked = selected;
@@ -350,7 +352,10 @@ export function mountDirectory(container) {
 
   function openRowMenu(button, row) {
     const items = [{ label: 'Open profile', testid: 'menu-open-profile', onSelect: () => { location.hash = profileHref(row.id); } }];
-    if (row.status === 'deactivated') {
+    // A merged-away account cannot be reactivated: its records are on the account it was merged into.
+    if (row.mergedInto) {
+      items.push({ label: `Open ${row.mergedInto.name}’s profile`, testid: 'menu-open-merged-into', onSelect: () => { location.hash = profileHref(row.mergedInto.id); } });
+    } else if (row.status === 'deactivated') {
       items.push({ label: 'Reactivate', testid: 'menu-reactivate', onSelect: () => reactivatePeople([row.id]) });
     } else {
       items.push({ label: 'Send Password Mail', testid: 'menu-send-password-mail', onSelect: () => sendPasswordMail(row.id) });

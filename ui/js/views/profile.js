@@ -1,9 +1,10 @@
 // A person's profile: who they are, the Manage menu, and their whole history in
 // tabs — which stays readable after deactivation, which is the point. An
 // employee sees only their own profile: no Manage menu, and names are plain
-// text rather than links to profiles they may not open.
+// text rather than links to profiles they may not open. A merged-away account
+// says where its records went and offers nothing to do.
 import * as api from '../api.js';
-import { h, fill, profileHref } from '../components/dom.js';
+import { h, fill, profileHref, mergeHref } from '../components/dom.js';
 import { toggleMenu } from '../components/menu.js';
 import { showError } from '../components/toast.js';
 import { onChange, reactivatePeople } from '../changes.js';
@@ -87,20 +88,15 @@ export function mountProfile(container, { id, admin = true }) {
       tabButtons.find((b) => b.dataset.key === next.key).focus();
     });
 
-    const manage = admin ? h('button', { type: 'button', class: 'button', 'data-testid': 'manage-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, 'Manage') : null;
-    manage?.addEventListener('click', () => toggleMenu(manage, person.status === 'deactivated'
-      ? [{ label: 'Reactivate', testid: 'manage-reactivate', onSelect: () => reactivatePeople([person.id]) }]
-      : [
-        { label: 'Send Password Mail', testid: 'manage-send-password-mail', onSelect: () => sendPasswordMail(person.id) },
-        { label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) },
-      ],
-    { label: 'Manage' }));
+    const items = admin ? manageItems(person) : [];
+    const manage = items.length ? h('button', { type: 'button', class: 'button', 'data-testid': 'manage-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, 'Manage') : null;
+    manage?.addEventListener('click', () => toggleMenu(manage, items, { label: 'Manage' }));
 
     const subtitle = [person.title, person.department, person.location].filter(Boolean).join(' · ');
 
     fill(container, h('section', { class: 'profile', 'data-testid': 'profile', 'data-id': person.id },
       back(),
-      person.deactivation && banner(person, admin),
+      person.merged ? mergedBanner(person, ctx) : person.deactivation && banner(person, admin),
       h('header', { class: `profile-header${person.status === 'deactivated' ? ' deactivated' : ''}` },
         h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(person.name)),
         h('div', { class: 'profile-heading' },
@@ -118,6 +114,24 @@ export function mountProfile(container, { id, admin = true }) {
   return () => { stopListening(); seq++; };
 }
 
+// A merged-away account cannot come back (its records are elsewhere), so it
+// has no Manage menu at all.
+function manageItems(person) {
+  if (person.merged) return [];
+  const merge = { label: 'Merge into other users', testid: 'manage-merge', onSelect: () => { location.hash = mergeHref(person.id); } };
+  if (person.status === 'deactivated') {
+    return [
+      { label: 'Reactivate', testid: 'manage-reactivate', onSelect: () => reactivatePeople([person.id]) },
+      merge,
+    ];
+  }
+  return [
+    { label: 'Send Password Mail', testid: 'manage-send-password-mail', onSelect: () => sendPasswordMail(person.id) },
+    merge,
+    { label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) },
+  ];
+}
+
 function backLink() {
   return h('a', { class: 'back-link', href: '#/directory', 'data-testid': 'back-to-directory' }, '← Directory');
 }
@@ -132,8 +146,24 @@ function banner(person, admin) {
     admin && h('button', { type: 'button', class: 'button', 'data-testid': 'banner-reactivate', onclick: () => reactivatePeople([person.id]) }, 'Reactivate'));
 }
 
+// "Merged into NAME on DATE by WHO", instead of the deactivated banner.
+function mergedBanner(person, ctx) {
+  const m = person.merged;
+  const into = m.into;
+  const intoName = into
+    ? (ctx.browse ? h('a', { href: profileHref(into.id), 'data-testid': 'merged-into' }, into.name) : h('span', { 'data-testid': 'merged-into' }, into.name))
+    : h('span', { class: 'muted' }, DELETED);
+  return h('div', { class: 'banner merged', role: 'status', 'data-testid': 'merged-banner' },
+    h('div', { class: 'banner-text' },
+      h('p', { class: 'banner-title', title: formatDateTime(m.at) },
+        'Merged into ', intoName, ` on ${formatDate(m.at)} by ${m.byName || 'someone'}`),
+      h('p', { class: 'banner-hint' }, into
+        ? `Their records are now on ${into.name}’s profile. This account stays deactivated and does not count toward your seats.`
+        : 'This account stays deactivated and does not count toward your seats.')));
+}
+
 function details(person, ctx) {
-  const status = person.status === 'deactivated' ? 'Deactivated' : 'Active';
+  const status = person.merged ? 'Merged' : person.status === 'deactivated' ? 'Deactivated' : 'Active';
   const manager = person.manager
     ? [ctx.browse
       ? h('a', { href: profileHref(person.manager.id), 'data-testid': 'profile-manager' }, person.manager.name)
@@ -150,6 +180,7 @@ function details(person, ctx) {
   const row = (label, value, testid) => [h('dt', null, label), h('dd', { 'data-testid': testid }, value)];
   return h('dl', { class: 'details card' },
     row('Email', person.email, 'profile-email'),
+    person.employeeId ? row('Employee ID', person.employeeId, 'profile-employee-id') : null,
     row('Hire date', formatDate(person.hireDate) || '—', 'profile-hire-date'),
     row('Role', humanise(person.role) || '—', 'profile-role'),
     row('Status', h('span', { class: `badge ${person.status === 'deactivated' ? 'muted-badge' : 'ok-badge'}` }, status), 'profile-status'),
