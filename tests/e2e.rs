@@ -519,3 +519,60 @@ async fn an_admin_merges_two_accounts_after_reading_the_preview_and_answering_th
     app.text_contains("merged-banner", &format!("Merged into {destination}")).await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn an_admin_deletes_a_deactivated_person_after_typing_their_name_and_answering_the_native_dialog() {
+    let app = App::launch("delete").await;
+    create_company(&app, "Ada", "Admin", true).await;
+    // An active person cannot be deleted: the action says why.
+    app.find_css(&row(1, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.find("profile").await;
+    app.click("manage-menu").await;
+    let item = app.find("manage-delete").await;
+    assert!(item.text().await.unwrap().contains("Deactivate first"));
+    app.click("back-to-directory").await;
+
+    app.click("view-menu").await;
+    app.click("view-option-deactivated").await;
+    app.text_contains("view-menu", "Deactivated Accounts").await;
+    let (name, id) = (row_name(&app, 0).await, row_id(&app, 0).await);
+    let about: i64 =
+        sqlite(&app).query_row("SELECT count(*) FROM reviews WHERE subject_id = ?1", [&id], |r| r.get(0)).unwrap();
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_is("profile-name", &name).await;
+    app.click("manage-menu").await;
+    app.click("manage-delete").await;
+    app.find("erase").await;
+    let count = app.find_css("[data-testid=\"erase-count\"][data-kind=\"reviewsAbout\"]").await;
+    assert_eq!(count.attr("data-count").await.unwrap(), Some(about.to_string()));
+    let confirm = app.find("erase-confirm").await;
+    assert!(!confirm.is_enabled().await.unwrap(), "disabled until the name is typed");
+    app.type_into("erase-confirm-input", "Somebody Else").await;
+    assert!(!confirm.is_enabled().await.unwrap());
+    app.type_into("erase-confirm-input", &name).await;
+    app.until("the Delete button to enable", || async { confirm.is_enabled().await.ok() }, |on: &bool| *on).await;
+    look(&app, "erase");
+
+    app.click("erase-confirm").await;
+    app.answer_native_dialog("Delete user and all data", &[&["key", "Escape"]]);
+    app.find("erase-cancelled").await;
+    let still: i64 = sqlite(&app).query_row("SELECT count(*) FROM people WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(still, 1, "cancelled: nothing deleted");
+
+    app.click("erase-confirm").await;
+    app.answer_native_dialog("Delete user and all data", &[&["key", "Return"]]);
+    app.text_contains("toast", &format!("Deleted {name} and all their data.")).await;
+    app.find("directory-list").await;
+    let gone: i64 = sqlite(&app).query_row("SELECT count(*) FROM people WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(gone, 0);
+    app.click("view-menu").await;
+    app.click("view-option-all").await;
+    app.type_into("search", &name).await;
+    app.text_contains("directory-empty", "Nobody matches").await;
+
+    app.click("nav-audit").await;
+    let newest = app.find("audit-row").await.text().await.unwrap();
+    assert!(newest.contains("Erased 1 person and all their data"), "{newest}");
+    assert!(!newest.contains(&name));
+    app.quit().await;
+}

@@ -65,6 +65,7 @@ pub enum Action {
     CycleCreated,
     CycleStarted,
     Merged,
+    Erased,
 }
 
 impl Action {
@@ -86,6 +87,7 @@ impl Action {
             Action::CycleCreated => "cycle_created",
             Action::CycleStarted => "cycle_started",
             Action::Merged => "merged",
+            Action::Erased => "erased",
         }
     }
 }
@@ -203,7 +205,10 @@ fn entry_from_row(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     let json = |i: usize| -> rusqlite::Result<Option<Value>> {
         Ok(row.get::<_, Option<String>>(i)?.and_then(|s| serde_json::from_str(&s).ok()))
     };
-    let subject = PersonRef::from_columns(row.get(6)?, row.get(7)?);
+    // A deleted person keeps their place in the log under an anonymous name, without an id ("").
+    let subject = row
+        .get::<_, Option<String>>(7)?
+        .map(|name| PersonRef { id: row.get::<_, Option<String>>(6).ok().flatten().unwrap_or_default(), name });
     let mut entry = AuditEntry {
         id: row.get(0)?,
         at: row.get(1)?,
@@ -273,6 +278,15 @@ fn summary(e: &AuditEntry) -> String {
             field(&e.after, "name").unwrap_or_default(),
             e.after.as_ref().and_then(|a| a.get("participants")).and_then(Value::as_i64).unwrap_or(0)
         ),
+        "erased" => {
+            let people = e.after.as_ref().and_then(|a| a.get("people")).and_then(Value::as_i64).unwrap_or(0);
+            let records: i64 =
+                e.after.as_ref().and_then(|a| a.get("counts")).and_then(Value::as_object).map_or(0, |c| {
+                    c.iter().filter(|(k, _)| *k != "auditEntries").filter_map(|(_, v)| v.as_i64()).sum()
+                });
+            let who = if people == 1 { "1 person".to_string() } else { format!("{people} people") };
+            format!("Erased {who} and all their data ({records} records)")
+        }
         "merged" => {
             let into = e
                 .after

@@ -307,3 +307,10 @@ fn one_on_ones_tx(tx: &Transaction, viewer_id: Option<&str>, id: &str) -> Result
     }
     Ok(meetings)
 }
+
+/// Everything about one person as JSON, their own private notes included: "Export this person's data".
+pub fn export_json(ws: &Workspace, id: &str) -> Result<String> {
+    let profile = profile(ws, Some(id), id)?;
+    serde_json::to_string_pretty(&profile)
+        .map_err(|e| Error::new(crate::error::Code::Internal, format!("Could not write the export: {e}")))
+}

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod company;
 pub mod demo;
 pub mod directory;
+pub mod erase;
 pub mod error;
 pub mod history;
 pub mod license;

@@ -144,6 +144,8 @@ impl Workspace {
         let mut conn = self.lock();
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted means gone: freed space is zeroed, not left holding old rows.
+        conn.pragma_update(None, "secure_delete", true)?;
         if self.path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -164,6 +166,20 @@ impl Workspace {
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Copies everything in the WAL into the file and empties the WAL, so no old page lingers there.
+    pub fn checkpoint_truncate(&self) -> Result<()> {
+        let conn = self.lock();
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if busy != 0 {
+            return Err(Error::new(
+                crate::error::Code::Unavailable,
+                "Another program is reading the workspace, so Roster could not finish wiping its journal: close it and try again.",
+            ));
+        }
+        Ok(())
     }
 
     /// Runs `f` on a consistent snapshot.
@@ -211,6 +227,9 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), OpenProblem> {
     Ok(())
 }
 
+/// The first version that zeroes deleted content (`secure_delete`).
+const ZEROES_DELETED_CONTENT: i32 = 3;
+
 fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
@@ -219,6 +238,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", index as i32 + 1)?;
         tx.commit()?;
+    }
+    // A workspace written before deleted content was zeroed is rewritten once, leaving no old bytes.
+    if (1..ZEROES_DELETED_CONTENT).contains(&current) {
+        conn.execute_batch("VACUUM")?;
     }
     Ok(())
 }

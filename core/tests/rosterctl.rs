@@ -165,3 +165,19 @@ fn a_script_previews_a_merge_and_needs_yes_to_do_it() {
     assert_eq!(merged["counts"], preview["counts"]);
     assert_eq!(ctl.json(&["show", old])["person"]["email"], kept, "the old email finds the kept account");
 }
+
+#[test]
+fn a_script_deletes_a_deactivated_person_only_with_the_typed_confirmation() {
+    let ctl = Ctl::new();
+    ctl.json(&["demo"]);
+    let row = ctl.json(&["list", "--view", "deactivated", "--limit", "1"])["rows"][0].clone();
+    let (email, name) = (row["email"].as_str().unwrap(), row["name"].as_str().unwrap());
+    let err = ctl.fails(&["delete", email]);
+    assert!(err["message"].as_str().unwrap().contains(&format!("--confirm \"{name}\"")), "{err}");
+    assert_eq!(ctl.fails(&["delete", email, "--confirm", "someone else"])["code"], "invalid_input");
+    let active = ctl.json(&["list", "--limit", "2"])["rows"][1]["email"].as_str().unwrap().to_string();
+    assert_eq!(ctl.fails(&["delete", &active, "--confirm", "x"])["code"], "precondition_failed");
+    let erased = ctl.json(&["delete", email, "--confirm", name]);
+    assert_eq!(erased["summary"], format!("Deleted {name} and all their data."));
+    assert_eq!(ctl.fails(&["show", email])["code"], "not_found");
+}

@@ -13,7 +13,7 @@ use roster_core::directory::{self, Query, SortKey, View};
 use roster_core::lifecycle::{self, Handover};
 use roster_core::review_cycles::{self, Cycle, NewCycle};
 use roster_core::subscription::{self, Subscription};
-use roster_core::{access, history, license, mail, merge, workspace, Error, Workspace};
+use roster_core::{access, erase, history, license, mail, merge, workspace, Error, Workspace};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -175,6 +175,14 @@ enum Command {
         /// Copy these empty fields of DESTINATION from SOURCE (title, department, location, hireDate, manager).
         #[arg(long = "copy", value_name = "FIELD")]
         copy: Vec<String>,
+    },
+    /// Delete deactivated PEOPLE and all their data, for good. --confirm takes the person's full name,
+    /// or for several people their number.
+    Delete {
+        #[arg(required = true)]
+        people: Vec<String>,
+        #[arg(long, value_name = "FULL NAME or N")]
+        confirm: Option<String>,
     },
     /// How many minutes a signed-in window may stay idle before it must sign in again.
     SessionTimeout { minutes: i64 },
@@ -395,6 +403,18 @@ fn run(cli: &Cli) -> Result<(), Error> {
             }
             let merged = merge::merge(&ws, &admin()?, source, destination, copy)?;
             print(cli.json, &merged, |m| m.summary.clone());
+        }
+        Command::Delete { people, confirm } => {
+            let Some(typed) = confirm else {
+                let preview = erase::preview(&ws, people)?;
+                return Err(Error::precondition_failed(format!(
+                    "Deleting erases {} records for good. To go on, add --confirm \"{}\".",
+                    preview.counts.total(),
+                    preview.confirmation
+                )));
+            };
+            let erased = erase::erase(&ws, &admin()?, people, typed)?;
+            print(cli.json, &erased, |e| e.summary.clone());
         }
         Command::SessionTimeout { minutes } => {
             sessions::set_idle_minutes(&ws, &admin()?, *minutes)?;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod audit;
 pub mod directory;
+pub mod erase;
 pub mod lifecycle;
 pub mod mail;
 pub mod merge;

@@ -1,0 +1,252 @@
+//! "Delete user and all data": erases a deactivated person and every record about them, in one
+//! transaction. What they wrote on other people's records stays, credited to "Deleted user"; earlier
+//! audit entries that name them are rewritten; a receipt without personal data is logged. Then the
+//! journal is emptied, so neither the workspace file nor its WAL holds their name or email.
+
+use rusqlite::{params, Transaction};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::access::require_admin_tx;
+use crate::audit::{self, Action, Actor, Entry};
+use crate::error::{Error, Result};
+use crate::people::{self, PersonRef};
+use crate::workspace::Workspace;
+
+/// The label that replaces a deleted person wherever others' records mention them.
+pub const DELETED: &str = "Deleted user";
+
+/// Records erased with the person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EraseCounts {
+    pub reviews_about: i64,
+    pub objectives: i64,
+    pub feedback_received: i64,
+    pub one_on_ones: i64,
+    pub private_notes: i64,
+    pub aliases: i64,
+    pub sessions: i64,
+    pub password_codes: i64,
+    pub mail: i64,
+    /// Earlier audit entries that name them, rewritten to "Deleted user".
+    pub audit_entries: i64,
+}
+
+impl EraseCounts {
+    fn add(&mut self, other: &EraseCounts) {
+        self.reviews_about += other.reviews_about;
+        self.objectives += other.objectives;
+        self.feedback_received += other.feedback_received;
+        self.one_on_ones += other.one_on_ones;
+        self.private_notes += other.private_notes;
+        self.aliases += other.aliases;
+        self.sessions += other.sessions;
+        self.password_codes += other.password_codes;
+        self.mail += other.mail;
+        self.audit_entries += other.audit_entries;
+    }
+
+    pub fn total(&self) -> i64 {
+        self.reviews_about
+            + self.objectives
+            + self.feedback_received
+            + self.one_on_ones
+            + self.private_notes
+            + self.aliases
+            + self.sessions
+            + self.password_codes
+            + self.mail
+    }
+}
+
+/// What stays on other people's records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stays {
+    pub reviews_written: i64,
+    pub feedback_given: i64,
+    pub direct_reports: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub people: Vec<PersonRef>,
+    pub counts: EraseCounts,
+    pub stays: Stays,
+    /// What the admin types to confirm: the full name, or the number of people.
+    pub confirmation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Erased {
+    pub count: usize,
+    pub counts: EraseCounts,
+    pub summary: String,
+}
+
+/// Columns where people write free text about others.
+const FREE_TEXT: &[(&str, &str)] = &[
+    ("people", "deactivation_reason"),
+    ("reviews", "text"),
+    ("feedback", "text"),
+    ("objectives", "title"),
+    ("one_on_ones", "shared_notes"),
+    ("one_on_one_notes", "text"),
+    ("mail", "body"),
+    ("review_cycles", "name"),
+];
+
+struct Person {
+    subject: PersonRef,
+    email: String,
+}
+
+fn count(tx: &Transaction, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<i64> {
+    Ok(tx.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
+}
+
+fn counts_tx(tx: &Transaction, p: &Person) -> Result<EraseCounts> {
+    let id = &p.subject.id;
+    Ok(EraseCounts {
+        reviews_about: count(tx, "SELECT count(*) FROM reviews WHERE subject_id = ?1", &[id])?,
+        objectives: count(tx, "SELECT count(*) FROM objectives WHERE owner_id = ?1", &[id])?,
+        feedback_received: count(tx, "SELECT count(*) FROM feedback WHERE to_id = ?1", &[id])?,
+        one_on_ones: count(tx, "SELECT count(*) FROM one_on_ones WHERE person_id = ?1", &[id])?,
+        private_notes: count(tx, "SELECT count(*) FROM one_on_one_notes WHERE author_id = ?1", &[id])?,
+        aliases: count(tx, "SELECT count(*) FROM aliases WHERE person_id = ?1", &[id])?,
+        sessions: count(tx, "SELECT count(*) FROM sessions WHERE person_id = ?1", &[id])?,
+        password_codes: count(tx, "SELECT count(*) FROM password_codes WHERE person_id = ?1", &[id])?,
+        mail: count(tx, "SELECT count(*) FROM mail WHERE person_id = ?1 OR to_address = ?2", &[id, &p.email])?,
+        audit_entries: count(
+            tx,
+            "SELECT count(*) FROM audit WHERE subject_id = ?1 OR actor_id = ?1 OR instr(coalesce(before, '') || coalesce(after, ''), ?2) > 0
+                OR instr(coalesce(before, '') || coalesce(after, ''), ?3) > 0",
+            &[id, &p.subject.name, &p.email],
+        )?,
+    })
+}
+
+fn stays_tx(tx: &Transaction, id: &str) -> Result<Stays> {
+    Ok(Stays {
+        reviews_written: count(tx, "SELECT count(*) FROM reviews WHERE reviewer_id = ?1", &[&id])?,
+        feedback_given: count(tx, "SELECT count(*) FROM feedback WHERE from_id = ?1", &[&id])?,
+        direct_reports: count(tx, "SELECT count(*) FROM people WHERE manager_id = ?1", &[&id])?,
+    })
+}
+
+/// Resolves the people, each once; refuses anyone still active.
+fn people_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Person>> {
+    if keys.is_empty() {
+        return Err(Error::invalid_input("Choose at least one person to delete."));
+    }
+    let mut out: Vec<Person> = Vec::new();
+    for key in keys {
+        let found = people::resolve_tx(tx, key)?;
+        if out.iter().any(|p| p.subject.id == found.id) {
+            continue;
+        }
+        let (status, email): (String, String) =
+            tx.query_row("SELECT status, email FROM people WHERE id = ?1", [&found.id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if status == "active" {
+            return Err(Error::precondition_failed(format!(
+                "{} is active: deactivate them first, then delete.",
+                found.name
+            )));
+        }
+        out.push(Person { subject: found, email });
+    }
+    Ok(out)
+}
+
+fn confirmation(people: &[Person]) -> String {
+    match people {
+        [one] => one.subject.name.clone(),
+        many => many.len().to_string(),
+    }
+}
+
+fn preview_tx(tx: &Transaction, keys: &[String]) -> Result<(Vec<Person>, Preview)> {
+    let people = people_tx(tx, keys)?;
+    let mut counts = EraseCounts::default();
+    let mut stays = Stays::default();
+    for p in &people {
+        counts.add(&counts_tx(tx, p)?);
+        let s = stays_tx(tx, &p.subject.id)?;
+        stays.reviews_written += s.reviews_written;
+        stays.feedback_given += s.feedback_given;
+        stays.direct_reports += s.direct_reports;
+    }
+    let preview = Preview {
+        people: people.iter().map(|p| p.subject.clone()).collect(),
+        counts,
+        stays,
+        confirmation: confirmation(&people),
+    };
+    Ok((people, preview))
+}
+
+/// What deleting these people would erase and keep; changes nothing.
+pub fn preview(ws: &Workspace, keys: &[String]) -> Result<Preview> {
+    ws.read(|tx| preview_tx(tx, keys).map(|(_, preview)| preview))
+}
+
+/// Deletes deactivated people and all their data. `typed` must be the preview's confirmation.
+pub fn erase(ws: &Workspace, actor: &Actor, keys: &[String], typed: &str) -> Result<Erased> {
+    let erased = ws.write(|tx| {
+        require_admin_tx(tx, actor)?;
+        let (people, preview) = preview_tx(tx, keys)?;
+        if typed.trim() != preview.confirmation {
+            return Err(Error::invalid_input(match people.as_slice() {
+                [one] => format!("To delete {0}, type their full name exactly: {0}.", one.subject.name),
+                many => format!("To delete {0} people, type the number {0}.", many.len()),
+            }));
+        }
+        for p in &people {
+            erase_person_tx(tx, p)?;
+        }
+        let receipt = json!({ "people": people.len(), "counts": preview.counts });
+        let entry = Entry { action: Action::Erased, subject: None, before: None, after: Some(receipt) };
+        audit::record_tx(tx, actor, &people::new_id(), entry)?;
+        let summary = match people.as_slice() {
+            [one] => format!("Deleted {} and all their data.", one.subject.name),
+            many => format!("Deleted {} people and all their data.", many.len()),
+        };
+        Ok(Erased { count: people.len(), counts: preview.counts, summary })
+    })?;
+    ws.checkpoint_truncate()?;
+    Ok(erased)
+}
+
+fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
+    let (id, name, email) = (&p.subject.id, &p.subject.name, &p.email);
+    // Others' records that mention them by name: the audit log and "deactivated by".
+    tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
+    tx.execute("UPDATE audit SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
+    for needle in [id.as_str(), name.as_str(), email.as_str()] {
+        tx.execute(
+            "UPDATE audit SET before = replace(before, ?1, ?2), after = replace(after, ?1, ?2)
+             WHERE instr(coalesce(before, '') || coalesce(after, ''), ?1) > 0",
+            params![needle, DELETED],
+        )?;
+        tx.execute("UPDATE audit SET subject_name = ?2 WHERE subject_name = ?1", params![needle, DELETED])?;
+    }
+    tx.execute("UPDATE people SET deactivated_by_name = ?2 WHERE deactivated_by_name = ?1", params![name, DELETED])?;
+    // Free text on other people's records that names them (a reason, a review, a note).
+    for (table, column) in FREE_TEXT {
+        for needle in [name.as_str(), email.as_str()] {
+            tx.execute(
+                &format!("UPDATE {table} SET {column} = replace({column}, ?1, ?2) WHERE instr({column}, ?1) > 0"),
+                params![needle, DELETED],
+            )?;
+        }
+    }
+    tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;
+    tx.execute("DELETE FROM mail WHERE person_id = ?1 OR to_address = ?2", params![id, email])?;
+    // Their own records go with them (ON DELETE CASCADE); what they wrote on others' records stays,
+    // with no author (ON DELETE SET NULL), shown as "Deleted user".
+    tx.execute("DELETE FROM people WHERE id = ?1", [id])?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Delete user and all data: only deactivated people, everything about them gone — from every table
+//! and from the bytes of the workspace file and its journal — what they wrote on others' records kept.
+
+mod common;
+
+use chrono::Utc;
+use common::{add, company, Company};
+use roster_core::access::{codes, sessions};
+use roster_core::audit::{self, Filter, Source};
+use roster_core::erase::{self, DELETED};
+use roster_core::lifecycle::{self, Handover};
+use roster_core::{access, history, merge, Code, Workspace};
+
+const NAME: &str = "Zebulon Quixote";
+const EMAIL: &str = "zebulon.quixote@acme.test";
+
+/// A company of thousands with a long history, and Zebulon: a manager and admin with records of every
+/// kind, who acted, was acted on, and is deactivated.
+fn zebulon_company() -> (Company, String, String) {
+    let c = company(10_000);
+    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    // Written as Roster's own connection writes: freed and rebalanced space is zeroed.
+    conn.pragma_update(None, "secure_delete", true).unwrap();
+    conn.execute_batch(
+        "BEGIN;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+         INSERT INTO people (id, first_name, last_name, email, title, department, created_at)
+         SELECT printf('p%05d', i), 'Person', printf('%05d', i), printf('p%05d@acme.test', i), 'Engineer', 'Engineering',
+                '2026-01-01T00:00:00Z' FROM n;
+         INSERT INTO review_cycles (id, name, starts_on, ends_on) VALUES ('c1', 'Cycle', '2026-01-01', '2026-02-01');
+         COMMIT;",
+    )
+    .unwrap();
+    let zq = add(&c.ws, "Zebulon", "Quixote", None);
+    let peer = "p00042".to_string();
+    conn.execute_batch(&format!(
+        "BEGIN;
+         UPDATE people SET role = 'admin', employee_id = 'E-ZQ-1' WHERE id = '{zq}';
+         UPDATE people SET manager_id = '{zq}' WHERE id BETWEEN 'p00100' AND 'p00110';
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+         INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at)
+         SELECT printf('ra%d', i), 'c1', '{zq}', '{peer}', 4, 'About Zebulon Quixote: steady.', '2026-02-01T00:00:00Z' FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+         INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at)
+         SELECT printf('rb%d', i), 'c1', printf('p%05d', i), '{zq}', 3, 'Good quarter.', '2026-02-01T00:00:00Z' FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+         INSERT INTO objectives (id, owner_id, title, status, progress) SELECT printf('o%d', i), '{zq}', 'Ship it', 'on_track', 50 FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+         INSERT INTO feedback (id, to_id, from_id, text, given_at) SELECT printf('fa%d', i), '{zq}', '{peer}', 'Thanks Zebulon!', '2026-03-01' FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+         INSERT INTO feedback (id, to_id, from_id, text, given_at) SELECT printf('fb%d', i), '{peer}', '{zq}', 'Nice work.', '2026-03-01' FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+         INSERT INTO one_on_ones (id, person_id, manager_id, held_on, shared_notes) SELECT printf('m%d', i), '{zq}', '{peer}', '2026-03-01', 'Talked.' FROM n;
+         INSERT INTO one_on_one_notes (id, meeting_id, author_id, text) VALUES ('n1', 'm1', '{zq}', 'My own note');
+         INSERT INTO one_on_ones (id, person_id, manager_id, held_on) VALUES ('mx', 'p00100', '{zq}', '2026-03-02');
+         INSERT INTO cycle_participants VALUES ('c1', '{zq}');
+         COMMIT;"
+    ))
+    .unwrap();
+    drop(conn);
+    // Zebulon acts as an admin, signs in (and fails once), gets a password mail, gains an alias.
+    sessions::set_password(&c.ws, &c.admin, &zq, "zebulon's long password").unwrap();
+    sessions::sign_in(&c.ws, EMAIL, "wrong password!!", Utc::now()).unwrap_err();
+    sessions::sign_in(&c.ws, EMAIL, "zebulon's long password", Utc::now()).unwrap();
+    let as_zq = access::admin(&c.ws, &zq, Source::App).unwrap();
+    lifecycle::deactivate(&c.ws, &as_zq, &["p00005".into()], Some("by Zebulon Quixote"), None).unwrap();
+    codes::send_password_mail(&c.ws, &c.admin, &zq, Utc::now()).unwrap();
+    let other = add(&c.ws, "Zeb", "Other", None);
+    merge::merge(&c.ws, &c.admin, &other, &zq, &[]).unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&zq), Some("Left"), Some(&Handover::Nobody)).unwrap();
+    (c, zq, peer)
+}
+
+/// Every text value of every table, to look for a person.
+fn all_values(ws: &Workspace) -> Vec<String> {
+    ws.read(|tx| {
+        let tables: Vec<String> = tx
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut values = Vec::new();
+        for table in tables {
+            let mut stmt = tx.prepare(&format!("SELECT * FROM \"{table}\""))?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                for i in 0..columns {
+                    if let Ok(Some(text)) = row.get::<_, Option<String>>(i) {
+                        values.push(format!("{table}: {text}"));
+                    }
+                }
+            }
+        }
+        Ok(values)
+    })
+    .unwrap()
+}
+
+#[test]
+fn active_people_are_refused_and_the_confirmation_must_match() {
+    let c = company(10);
+    let jane = add(&c.ws, "Jane", "Doe", None);
+    let err = erase::preview(&c.ws, std::slice::from_ref(&jane)).unwrap_err();
+    assert_eq!(
+        (err.code, err.message.as_str()),
+        (Code::PreconditionFailed, "Jane Doe is active: deactivate them first, then delete.")
+    );
+    assert_eq!(
+        erase::erase(&c.ws, &c.admin, std::slice::from_ref(&jane), "Jane Doe").unwrap_err().code,
+        Code::PreconditionFailed
+    );
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
+    let bob = add(&c.ws, "Bob", "Roe", None);
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&bob), None, None).unwrap();
+    assert_eq!(erase::preview(&c.ws, std::slice::from_ref(&jane)).unwrap().confirmation, "Jane Doe");
+    let both = [jane.clone(), bob.clone()];
+    assert_eq!(erase::preview(&c.ws, &both).unwrap().confirmation, "2");
+    assert_eq!(erase::erase(&c.ws, &c.admin, &both, "Jane Doe").unwrap_err().code, Code::InvalidInput);
+    assert_eq!(common::status(&c.ws, &jane), "deactivated", "a wrong confirmation deletes nothing");
+    let employee = roster_core::audit::Actor { id: Some(jane.clone()), name: "Jane".into(), source: Source::App };
+    assert_eq!(erase::erase(&c.ws, &employee, &both, "2").unwrap_err().code, Code::Forbidden);
+    let erased = erase::erase(&c.ws, &c.admin, &both, " 2 ").unwrap();
+    assert_eq!(erased.summary, "Deleted 2 people and all their data.");
+}
+
+#[test]
+fn everything_about_the_person_is_gone_and_what_they_wrote_on_others_stays_as_deleted_user() {
+    let (c, zq, peer) = zebulon_company();
+    let preview = erase::preview(&c.ws, std::slice::from_ref(&zq)).unwrap();
+    assert_eq!(
+        (
+            preview.counts.reviews_about,
+            preview.counts.objectives,
+            preview.counts.feedback_received,
+            preview.counts.one_on_ones
+        ),
+        (300, 100, 100, 60)
+    );
+    assert_eq!((preview.stays.reviews_written, preview.stays.feedback_given), (200, 50));
+    assert!(preview.counts.aliases >= 1 && preview.counts.mail >= 1 && preview.counts.audit_entries > 3);
+    let erased = erase::erase(&c.ws, &c.admin, std::slice::from_ref(&zq), NAME).unwrap();
+    assert_eq!(erased.counts, preview.counts, "erased exactly what the preview said");
+
+    for value in all_values(&c.ws) {
+        let lower = value.to_lowercase();
+        assert!(
+            !value.contains(&zq)
+                && !lower.contains("zebulon.quixote")
+                && !lower.contains("zebulon quixote")
+                && !value.contains("E-ZQ-1"),
+            "left behind: {value}"
+        );
+    }
+    // What they wrote on others' records stays, credited to "Deleted user".
+    let reviewed = history::profile(&c.ws, None, "p00001").unwrap();
+    assert!(reviewed.reviews.iter().any(|r| r.reviewer.is_none() && r.text.as_deref() == Some("Good quarter.")));
+    let thanked = history::profile(&c.ws, None, &peer).unwrap();
+    assert_eq!(thanked.feedback_received.iter().filter(|f| f.from.is_none()).count(), 50);
+    assert_eq!(common::manager_of(&c.ws, "p00100"), None);
+    let log = audit::list(&c.ws, &Filter::default(), 0, 500).unwrap();
+    assert_eq!(log.entries[0].action, "erased");
+    assert!(log.entries[0].summary.starts_with("Erased 1 person and all their data"), "{}", log.entries[0].summary);
+    assert!(log.entries.iter().any(|e| e.actor == DELETED), "their own actions are kept, anonymised");
+    assert!(
+        log.entries.iter().any(|e| e.summary == format!("Deactivated {DELETED} (reason: Left)")),
+        "{:#?}",
+        log.entries.iter().map(|e| &e.summary).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn afterwards_neither_the_file_nor_its_journal_holds_their_name_or_email() {
+    let (c, zq, _) = zebulon_company();
+    erase::erase(&c.ws, &c.admin, std::slice::from_ref(&zq), NAME).unwrap();
+    // More work afterwards reuses the freed pages.
+    let later = add(&c.ws, "After", "Wards", None);
+    lifecycle::deactivate(&c.ws, &c.admin, &[later], None, None).unwrap();
+    erase::erase(&c.ws, &c.admin, &["after.wards@acme.test".into()], "After Wards").unwrap();
+    let path = c.dir.path().join("w.roster");
+    for file in [path.clone(), path.with_extension("roster-wal"), path.with_extension("roster-shm")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for needle in [NAME, "zebulon quixote", EMAIL, "Zebulon", "Quixote", "E-ZQ-1", zq.as_str()] {
+            let found = bytes.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+            if let Some(at) = found {
+                let around =
+                    String::from_utf8_lossy(&bytes[at.saturating_sub(120)..(at + 120).min(bytes.len())]).into_owned();
+                panic!("{} still holds “{needle}” at byte {at}: …{around}…", file.display());
+            }
+        }
+    }
+    assert!(std::fs::metadata(path.with_extension("roster-wal")).map_or(0, |m| m.len()) == 0, "the WAL was emptied");
+}
