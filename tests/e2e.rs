@@ -535,9 +535,16 @@ async fn an_admin_deletes_a_deactivated_person_after_typing_their_name_and_answe
     app.click("view-menu").await;
     app.click("view-option-deactivated").await;
     app.text_contains("view-menu", "Deactivated Accounts").await;
-    let (name, id) = (row_name(&app, 0).await, row_id(&app, 0).await);
-    let about: i64 =
-        sqlite(&app).query_row("SELECT count(*) FROM reviews WHERE subject_id = ?1", [&id], |r| r.get(0)).unwrap();
+    // Someone with a history, so the counts mean something.
+    let (id, name, email, about): (String, String, String, i64) = sqlite(&app)
+        .query_row(
+            "SELECT p.id, p.name, p.email, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
+             WHERE p.status = 'deactivated' AND n > 0 ORDER BY p.email LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    search(&app, &email).await;
     app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
     app.text_is("profile-name", &name).await;
     app.click("manage-menu").await;
@@ -567,7 +574,7 @@ async fn an_admin_deletes_a_deactivated_person_after_typing_their_name_and_answe
     assert_eq!(gone, 0);
     app.click("view-menu").await;
     app.click("view-option-all").await;
-    app.type_into("search", &name).await;
+    app.type_into("search", &email).await;
     app.text_contains("directory-empty", "Nobody matches").await;
 
     app.click("nav-audit").await;

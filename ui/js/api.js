@@ -94,3 +94,11 @@ export const startReviewCycle = (id) => call('start_review_cycle', { id });
 // side: it resolves to null when the person cancels there.
 export const mergePreview = (source, destination) => call('merge_preview', { source, destination });
 export const merge = (source, destination, fields) => call('merge', { source, destination, fields });
+
+// Delete user and all data (issue 5). `erase_preview` changes nothing;
+// `export_person` opens the native save dialog (null when cancelled); `erase`
+// opens the native warning dialog on the Rust side and resolves to null when
+// the person cancels there.
+export const erasePreview = (ids) => call('erase_preview', { ids });
+export const exportPerson = (id) => call('export_person', { id });
+export const erase = (ids, confirmation) => call('erase', { ids, confirmation });

@@ -40,6 +40,13 @@ export function announceMerge(result) {
   window.dispatchEvent(new CustomEvent(EVENT, { detail: result }));
 }
 
+// A deletion cannot be undone either: the toast says what went, and the
+// event refreshes the list, the counts and the seat meter.
+export function announceErase(result) {
+  showToast({ message: result.summary });
+  window.dispatchEvent(new CustomEvent(EVENT, { detail: result }));
+}
+
 export function onChange(handler) {
   window.addEventListener(EVENT, handler);
   return () => window.removeEventListener(EVENT, handler);

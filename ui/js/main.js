@@ -1,11 +1,11 @@
 // Boot: ask the backend what state the workspace is in, then show the problem
 // screen, the first-run wizard, the sign-in screen, or the app with its hash
 // routes. Admins get Directory, Audit log and Admin (and #/people/ID/merge, the
-// merge screen); an employee gets their own profile and the account menu. When a
+// merge screen, and #/delete/ID[,ID…], the delete screen); an employee gets their own profile and the account menu. When a
 // call finds the session gone (api.js fires SIGNED_OUT), the sign-in screen
 // comes back with the backend's message.
 import * as api from './api.js';
-import { h, fill, profileHref } from './components/dom.js';
+import { h, fill, profileHref, idsFromEraseRoute } from './components/dom.js';
 import { closeMenu, toggleMenu } from './components/menu.js';
 import { closeAllDialogs } from './components/dialog.js';
 import { hideToast, muteErrors, showError } from './components/toast.js';
@@ -18,6 +18,7 @@ import { openChangePasswordDialog } from './views/change-password.js';
 import { mountDirectory } from './views/directory.js';
 import { mountProfile } from './views/profile.js';
 import { mountMerge } from './views/merge.js';
+import { mountErase } from './views/erase.js';
 import { mountAudit } from './views/audit.js';
 import { mountAdmin, ADMIN_PAGES } from './views/admin.js';
 
@@ -176,15 +177,18 @@ function route() {
   const hash = location.hash;
   const merge = hash.match(/^#\/people\/([^/]+)\/merge$/);
   const person = !merge && hash.match(/^#\/people\/(.+)$/);
+  const eraseIds = idsFromEraseRoute(hash.match(/^#\/delete\/(.+)$/)?.[1] ?? '');
+  const erase = eraseIds.length > 0;
   const adminPage = hash.match(ADMIN_ROUTE);
-  const section = person || merge ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
+  const section = person || merge || erase ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
   for (const [key, el] of Object.entries(nav)) {
     if (key === section) el.setAttribute('aria-current', 'page');
     else el.removeAttribute('aria-current');
   }
-  view.classList.toggle('fill', !person && !merge && section === 'directory');
+  view.classList.toggle('fill', !person && !merge && !erase && section === 'directory');
 
   if (merge) unmount = mountMerge(view, { id: decodeURIComponent(merge[1]) });
+  else if (erase) unmount = mountErase(view, { ids: eraseIds });
   else if (person) unmount = mountProfile(view, { id: decodeURIComponent(person[1]), admin: true });
   else if (section === 'audit') unmount = mountAudit(view);
   else if (section === 'admin') {

@@ -41,3 +41,8 @@ export function fill(el, ...children) {
 
 export const profileHref = (id) => `#/people/${encodeURIComponent(id)}`;
 export const mergeHref = (id) => `${profileHref(id)}/merge`;
+// #/delete/ID[,ID…]: each id url-encoded (so a comma inside one stays %2C).
+export const eraseHref = (ids) => `#/delete/${ids.map((id) => encodeURIComponent(id)).join(',')}`;
+export const idsFromEraseRoute = (part) => [...new Set(part.split(',').filter(Boolean).map((s) => {
+  try { return decodeURIComponent(s); } catch { return s; }
+}))];

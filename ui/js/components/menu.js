@@ -16,7 +16,9 @@ export function closeMenu({ restoreFocus = false } = {}) {
 
 export const isMenuOpenFor = (anchor) => open?.anchor === anchor;
 
-// items: [{ label, testid, onSelect, hint, checked, danger }]
+// items: [{ label, testid, onSelect, hint, checked, danger, disabled, detail, title }]
+// A disabled item stays in the menu with the reason why: `detail` is a muted
+// second line under the label, `title` the same on hover.
 export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' } = {}) {
   if (isMenuOpenFor(anchor)) { closeMenu({ restoreFocus: true }); return; }
   closeMenu();
@@ -25,11 +27,18 @@ export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' }
     type: 'button',
     role: item.checked === undefined ? 'menuitem' : 'menuitemradio',
     'aria-checked': item.checked === undefined ? null : String(item.checked),
-    class: `menu-item${item.danger ? ' danger' : ''}${item.checked ? ' checked' : ''}`,
+    class: `menu-item${item.danger ? ' danger' : ''}${item.checked ? ' checked' : ''}${item.disabled ? ' disabled' : ''}`,
     'data-testid': item.testid,
-    onclick: () => { closeMenu({ restoreFocus: true }); item.onSelect(); },
+    disabled: !!item.disabled,
+    'aria-disabled': item.disabled ? 'true' : null,
+    title: item.title ?? null,
+    onclick: () => { if (item.disabled) return; closeMenu({ restoreFocus: true }); item.onSelect(); },
   },
-  h('span', { class: 'menu-label' }, item.label),
+  item.detail != null
+    ? h('span', { class: 'menu-text' },
+      h('span', { class: 'menu-label' }, item.label),
+      h('span', { class: 'menu-detail' }, item.detail))
+    : h('span', { class: 'menu-label' }, item.label),
   item.hint != null && h('span', { class: 'menu-hint' }, item.hint)));
 
   const el = h('div', { class: 'menu', role: 'menu', 'aria-label': label }, buttons);
@@ -45,9 +54,10 @@ export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' }
     if (e.key === 'Tab') { closeMenu(); return; }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    const i = buttons.indexOf(document.activeElement);
+    const enabled = buttons.filter((b) => !b.disabled);
+    const i = enabled.indexOf(document.activeElement);
     const step = e.key === 'ArrowDown' ? 1 : -1;
-    buttons[(i + step + buttons.length) % buttons.length]?.focus();
+    enabled[(i + step + enabled.length) % enabled.length]?.focus();
   };
   const onScroll = (e) => { if (!el.contains(e.target)) closeMenu(); };
   const onResize = () => closeMenu();
@@ -67,7 +77,7 @@ export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' }
       window.removeEventListener('hashchange', onResize);
     },
   };
-  buttons[0]?.focus();
+  buttons.find((b) => !b.disabled)?.focus();
 }
 
 // Below the anchor, aligned to its right (or left) edge; flipped above when

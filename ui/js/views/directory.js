@@ -1,8 +1,10 @@
 // The company directory: view menu (Billable / Deactivated / All), search,
 // sortable columns, a virtualised list fed page by page, selection with
-// click / shift-click / ctrl-click, bulk actions and the ⋯ row menu.
+// click / shift-click / ctrl-click, bulk actions and the ⋯ row menu. Deactivated
+// people can be deleted from here too (one from the row menu, or the whole
+// selection when everyone in it is deactivated): both open the delete screen.
 import * as api from '../api.js';
-import { h, fill, profileHref } from '../components/dom.js';
+import { h, fill, profileHref, eraseHref } from '../components/dom.js';
 import { createVirtualList } from '../components/virtual-list.js';
 import { toggleMenu } from '../components/menu.js';
 import { createLicenseMeter } from '../components/license-meter.js';
@@ -11,7 +13,7 @@ import { onChange, reactivatePeople } from '../changes.js';
 import { sendPasswordMail } from '../password-mail.js';
 import { openDeactivateDialog } from './deactivate-dialog.js';
 import { debounce } from '../debounce.js';
-import { formatDate, formatDateTime } from '../format.js';
+import { formatDate, formatDateTime, plural } from '../format.js';
 
 const PAGE = 100;
 const ROW_HEIGHT = 40;
@@ -65,6 +67,7 @@ export function mountDirectory(container) {
     counts: null,
     selection: new Set(),
     anchor: null, // index of the last plain or ctrl click, start of shift ranges
+    inactive: new Map(), // id → deactivated (or merged away), for every row in the page cache
   };
 
   // ── Header: title and license meter ──────────────────────────────────────
@@ -97,11 +100,16 @@ export function mountDirectory(container) {
 
   // ── Selection bar ────────────────────────────────────────────────────────
   const selectionCount = h('span', { class: 'selection-count', 'data-testid': 'selection-count' });
+  const bulkDelete = h('button', {
+    type: 'button', class: 'button danger-outline', 'data-testid': 'bulk-delete', hidden: true,
+    onclick: () => { location.hash = eraseHref([...state.selection]); },
+  });
   const selectionBar = h('div', { class: 'selection-bar', 'data-testid': 'selection-bar', hidden: true },
     selectionCount,
     h('div', { class: 'selection-actions' },
       h('button', { type: 'button', class: 'button danger-outline', 'data-testid': 'bulk-deactivate', onclick: () => openDeactivateDialog([...state.selection]) }, 'Deactivate'),
       h('button', { type: 'button', class: 'button', 'data-testid': 'bulk-reactivate', onclick: () => reactivatePeople([...state.selection]) }, 'Reactivate'),
+      bulkDelete,
       h('button', { type: 'button', class: 'button ghost', 'data-testid': 'bulk-clear', onclick: () => clearSelection() }, 'Clear')));
 
   // ── Column headers ───────────────────────────────────────────────────────
@@ -208,6 +216,7 @@ export function mountDirectory(container) {
       if (gen !== state.gen) return;
       state.pages.set(p, res.rows);
       state.stale.delete(p);
+      remember(res.rows);
       applyTotals(res);
       list.refresh();
     } catch (err) {
@@ -243,6 +252,8 @@ export function mountDirectory(container) {
     const onScreen = [...state.stale, ...state.pages].filter(([p]) => p >= firstPage && p <= lastPage);
     state.stale = keepScroll ? new Map(onScreen) : new Map();
     state.pages = new Map();
+    state.inactive = new Map();
+    for (const [, rows] of state.stale) remember(rows);
     state.loading = new Set();
     state.failed = new Set();
     if (!keepScroll) {
@@ -283,12 +294,26 @@ export function mountDirectory(container) {
     const n = state.selection.size;
     selectionBar.hidden = n === 0;
     selectionCount.textContent = `${n} selected`;
+    bulkDelete.hidden = n === 0 || !maybeAllInactive();
+    bulkDelete.textContent = `Delete ${plural(n, 'person', 'people')} and all data`;
     selectAll.checked = n > 0 && state.total != null && n >= state.total;
     selectAll.indeterminate = n > 0 && !selectAll.checked;
     selectAll.disabled = !state.total;
   }
 
   // ── Selection ────────────────────────────────────────────────────────────
+  function remember(rows) {
+    for (const r of rows) state.inactive.set(r.id, r.status === 'deactivated' || !!r.mergedInto);
+  }
+
+  // Deleting is for deactivated people only. A selected row that is not in
+  // the page cache (a shift range or "select all" over rows never scrolled to)
+  // may be either: the button shows, and the delete screen says who is active.
+  function maybeAllInactive() {
+    for (const id of state.selection) if (state.inactive.get(id) === false) return false;
+    return true;
+  }
+
   function selectionChanged() {
     list.refresh();
     renderChrome();
@@ -353,10 +378,13 @@ export function mountDirectory(container) {
   function openRowMenu(button, row) {
     const items = [{ label: 'Open profile', testid: 'menu-open-profile', onSelect: () => { location.hash = profileHref(row.id); } }];
     // A merged-away account cannot be reactivated: its records are on the account it was merged into.
+    const erase = { label: 'Delete user and all data', testid: 'menu-delete', danger: true, onSelect: () => { location.hash = eraseHref([row.id]); } };
     if (row.mergedInto) {
       items.push({ label: `Open ${row.mergedInto.name}’s profile`, testid: 'menu-open-merged-into', onSelect: () => { location.hash = profileHref(row.mergedInto.id); } });
+      items.push(erase);
     } else if (row.status === 'deactivated') {
       items.push({ label: 'Reactivate', testid: 'menu-reactivate', onSelect: () => reactivatePeople([row.id]) });
+      items.push(erase);
     } else {
       items.push({ label: 'Send Password Mail', testid: 'menu-send-password-mail', onSelect: () => sendPasswordMail(row.id) });
       items.push({ label: 'Deactivate…', testid: 'menu-deactivate', danger: true, onSelect: () => openDeactivateDialog([row.id]) });

@@ -2,9 +2,9 @@
 // tabs — which stays readable after deactivation, which is the point. An
 // employee sees only their own profile: no Manage menu, and names are plain
 // text rather than links to profiles they may not open. A merged-away account
-// says where its records went and offers nothing to do.
+// says where its records went; the only thing left to do with it is delete it.
 import * as api from '../api.js';
-import { h, fill, profileHref, mergeHref } from '../components/dom.js';
+import { h, fill, profileHref, mergeHref, eraseHref } from '../components/dom.js';
 import { toggleMenu } from '../components/menu.js';
 import { showError } from '../components/toast.js';
 import { onChange, reactivatePeople } from '../changes.js';
@@ -114,21 +114,32 @@ export function mountProfile(container, { id, admin = true }) {
   return () => { stopListening(); seq++; };
 }
 
-// A merged-away account cannot come back (its records are elsewhere), so it
-// has no Manage menu at all.
+// Only deactivated people can be deleted, as the help article says: for an
+// active person the item stays in the menu, disabled, with the reason. A
+// merged-away account cannot come back (its records are elsewhere), so
+// deleting it is all its Manage menu offers.
 function manageItems(person) {
-  if (person.merged) return [];
+  const inactive = person.status === 'deactivated' || !!person.merged;
+  const erase = inactive
+    ? { label: 'Delete user and all data', testid: 'manage-delete', danger: true, onSelect: () => { location.hash = eraseHref([person.id]); } }
+    : {
+      label: 'Delete user and all data', testid: 'manage-delete', disabled: true, detail: 'Deactivate first',
+      title: 'Deactivate first: only deactivated people can be deleted', onSelect: () => {},
+    };
+  if (person.merged) return [erase];
   const merge = { label: 'Merge into other users', testid: 'manage-merge', onSelect: () => { location.hash = mergeHref(person.id); } };
-  if (person.status === 'deactivated') {
+  if (inactive) {
     return [
       { label: 'Reactivate', testid: 'manage-reactivate', onSelect: () => reactivatePeople([person.id]) },
       merge,
+      erase,
     ];
   }
   return [
     { label: 'Send Password Mail', testid: 'manage-send-password-mail', onSelect: () => sendPasswordMail(person.id) },
     merge,
     { label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) },
+    erase,
   ];
 }
 
