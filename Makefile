@@ -10,7 +10,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # What the app links against and what the end-to-end tests drive it with.
 APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
                 libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
-TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick
+TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick \
+                 openssh-server gnome-keyring dbus
+# openssh-server: the real sshd the SFTP tests start on 127.0.0.1 (core/tests/sshd); gnome-keyring and
+# dbus: the private Secret Service those tests keep the SFTP passphrase and password in.
 
 .PHONY: run test bench screenshot rust app-packages test-packages tauri-driver
 

@@ -66,6 +66,16 @@ pub enum Action {
     CycleStarted,
     Merged,
     Erased,
+    ImportSourceChanged,
+    HostKeyAccepted,
+    AutomaticImportsSwitched,
+    ImportIntervalChanged,
+    PersonUpdated,
+    Imported,
+    ImportHeld,
+    ImportDiscarded,
+    HoldSet,
+    HoldCleared,
 }
 
 impl Action {
@@ -88,6 +98,16 @@ impl Action {
             Action::CycleStarted => "cycle_started",
             Action::Merged => "merged",
             Action::Erased => "erased",
+            Action::ImportSourceChanged => "import_source_changed",
+            Action::HostKeyAccepted => "host_key_accepted",
+            Action::AutomaticImportsSwitched => "automatic_imports_switched",
+            Action::ImportIntervalChanged => "import_interval_changed",
+            Action::PersonUpdated => "person_updated",
+            Action::Imported => "imported",
+            Action::ImportHeld => "import_held",
+            Action::ImportDiscarded => "import_discarded",
+            Action::HoldSet => "sync_hold_set",
+            Action::HoldCleared => "sync_hold_cleared",
         }
     }
 }
@@ -296,6 +316,68 @@ fn summary(e: &AuditEntry) -> String {
                 .unwrap_or("another account");
             format!("Merged {who} into {into}")
         }
+        "import_source_changed" => match (field(&e.after, "kind").as_deref(), field(&e.after, "host")) {
+            (Some("sftp"), Some(host)) => format!("HRIS source set to the SFTP server {host}"),
+            _ => match field(&e.after, "folder") {
+                Some(folder) => format!("HRIS source set to the folder {folder}"),
+                None => "HRIS source changed".to_string(),
+            },
+        },
+        "host_key_accepted" => format!(
+            "Accepted the host key {} of the SFTP server {}",
+            field(&e.after, "hostKey").unwrap_or_default(),
+            field(&e.after, "host").unwrap_or_default()
+        ),
+        "automatic_imports_switched" => {
+            if e.after.as_ref().and_then(|a| a.get("automatic")).and_then(Value::as_bool).unwrap_or(false) {
+                "Turned automatic HRIS imports on".to_string()
+            } else {
+                "Turned automatic HRIS imports off".to_string()
+            }
+        }
+        "import_interval_changed" => format!(
+            "Automatic HRIS imports every {} minutes",
+            e.after.as_ref().and_then(|a| a.get("intervalMinutes")).and_then(Value::as_i64).unwrap_or(0)
+        ),
+        "person_updated" => {
+            let fields: Vec<&str> = e
+                .after
+                .as_ref()
+                .and_then(Value::as_object)
+                .map(|a| a.keys().filter(|k| !matches!(k.as_str(), "run" | "managerId")).map(String::as_str).collect())
+                .unwrap_or_default();
+            match fields.as_slice() {
+                [] => format!("Updated {who}"),
+                fields => format!("Updated {who}: {}", fields.join(", ")),
+            }
+        }
+        "imported" => {
+            let file = field(&e.after, "file").unwrap_or_else(|| "an HRIS file".into());
+            let count =
+                |k: &str| e.after.as_ref().and_then(|a| a.pointer(&format!("/counts/{k}"))).and_then(Value::as_i64);
+            let parts: Vec<String> = ["created", "updated", "deactivated", "reactivated"]
+                .iter()
+                .filter_map(|k| count(k).filter(|n| *n > 0).map(|n| format!("{n} {k}")))
+                .collect();
+            match parts.as_slice() {
+                [] => format!("Imported {file}"),
+                parts => format!("Imported {file}: {}", parts.join(", ")),
+            }
+        }
+        "import_held" => format!(
+            "Held the import of {} for review: {}",
+            field(&e.after, "file").unwrap_or_else(|| "an HRIS file".into()),
+            field(&e.after, "reason").unwrap_or_default()
+        ),
+        "import_discarded" => {
+            format!("Discarded the held import of {}", field(&e.after, "file").unwrap_or_else(|| "an HRIS file".into()))
+        }
+        "sync_hold_set" => format!(
+            "Sync hold: {who} stays active until {} ({})",
+            field(&e.after, "until").unwrap_or_default(),
+            field(&e.after, "reason").unwrap_or_default()
+        ),
+        "sync_hold_cleared" => format!("Removed the sync hold of {who}"),
         other => format!("{other} {who}"),
     };
     format!("{text}{undo}")

@@ -53,6 +53,8 @@ pub struct Person {
     pub reports: Vec<Colleague>,
     pub deactivation: Option<Deactivation>,
     pub merged: Option<MergedInto>,
+    /// "Keep active until DATE — reason": the HRIS import does not deactivate them until then.
+    pub sync_hold: Option<crate::holds::Hold>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +190,7 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
                         _ => None,
                     },
                     employee_id: r.get(15)?,
+                    sync_hold: None,
                     deactivation,
                 };
                 Ok((person, r.get::<_, Option<String>>(14)?))
@@ -214,8 +217,10 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
 /// Everything about one person, as `viewer` may see it (private 1:1 notes stay with their author).
 pub fn profile(ws: &Workspace, viewer_id: Option<&str>, id: &str) -> Result<Profile> {
     let activity = audit::list(ws, &Filter { subject_id: Some(id.to_string()), ..Filter::default() }, 0, 200)?.entries;
+    let sync_hold = crate::holds::get(ws, id)?;
     ws.read(|tx| {
-        let person = person_tx(tx, id)?;
+        let mut person = person_tx(tx, id)?;
+        person.sync_hold = sync_hold;
         let reviews = list(
             tx,
             "SELECT v.id, c.name, p.id, p.name, v.rating, v.text, v.submitted_at

@@ -9,6 +9,8 @@ pub mod directory;
 pub mod erase;
 pub mod error;
 pub mod history;
+pub mod holds;
+pub mod hris;
 pub mod license;
 pub mod lifecycle;
 pub mod mail;

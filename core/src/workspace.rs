@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_initial.sql"),
     include_str!("../migrations/002_access.sql"),
     include_str!("../migrations/003_merge.sql"),
+    include_str!("../migrations/004_hris.sql"),
+    include_str!("../migrations/005_import_files.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -181,3 +181,58 @@ fn a_script_deletes_a_deactivated_person_only_with_the_typed_confirmation() {
     assert_eq!(erased["summary"], format!("Deleted {name} and all their data."));
     assert_eq!(ctl.fails(&["show", email])["code"], "not_found");
 }
+
+#[test]
+fn a_script_dry_runs_then_imports_an_hris_file() {
+    let ctl = Ctl::new();
+    ctl.json(&[
+        "init",
+        "--company",
+        "Acme",
+        "--seats",
+        "10",
+        "--admin-first-name",
+        "Ada",
+        "--admin-last-name",
+        "Admin",
+        "--admin-email",
+        "ada@acme.test",
+    ]);
+    let path = ctl.dir.path().join("hr.csv");
+    std::fs::write(
+        &path,
+        "First Name;Last Name;Login Email;Manager Email;Hiring Date\n\
+         Jane;Doe;jane.doe@acme.test;;2024-01-15\n\
+         Max;Muster;max.muster@acme.test;jane.doe@acme.test;2024-01-16\n\
+         Bad;Date;bad.date@acme.test;;someday\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let plan = ctl.json(&["import", file, "--dry-run"]);
+    assert_eq!((plan["counts"]["created"].as_i64(), plan["counts"]["errors"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(plan["errors"][0]["line"], 4);
+    assert_eq!(plan["errors"][0]["column"], "Hiring Date");
+    let text = ctl.run(&["import", file, "--dry-run"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("nothing was changed") && text.contains("created 2"), "{text}");
+    assert!(text.contains("error line 4, Hiring Date: Hiring Date “someday” is not a date"), "{text}");
+    assert_eq!(ctl.json(&["list"])["total"], 1, "a dry run changes nothing");
+
+    let done = ctl.json(&["import", file]);
+    assert_eq!(done["run"]["outcome"], "applied");
+    assert_eq!(done["run"]["trigger"], "cli");
+    assert_eq!(done["plan"]["counts"]["created"], 2);
+    assert_eq!(ctl.json(&["list"])["total"], 3);
+    let audit = ctl.json(&["audit", "--action", "person_created", "--limit", "5"]);
+    assert_eq!(audit["entries"][0]["actor"], "HRIS import");
+    assert_eq!(audit["entries"][0]["source"], "import");
+    assert_eq!(ctl.json(&["import", file])["run"]["outcome"], "no_changes");
+
+    let empty = ctl.dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let err = ctl.fails(&["import", empty.to_str().unwrap()]);
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("empty.csv is empty"), "{err}");
+    let err = ctl.fails(&["import", "/nonexistent/hr.csv", "--dry-run"]);
+    assert!(err["message"].as_str().unwrap().contains("Cannot read /nonexistent/hr.csv"), "{err}");
+}

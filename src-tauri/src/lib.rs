@@ -59,6 +59,23 @@ commands![
     erase::erase_preview,
     erase::export_person,
     erase::erase,
+    hris::import_source,
+    hris::save_import_source,
+    hris::pick_key_file,
+    hris::test_import_connection,
+    hris::accept_host_key,
+    hris::set_automatic_imports,
+    hris::set_import_interval,
+    hris::import_now,
+    hris::pick_import_file,
+    hris::plan_import_file,
+    hris::import_file,
+    hris::import_runs,
+    hris::import_run,
+    hris::apply_held_import,
+    hris::discard_held_import,
+    hris::set_sync_hold,
+    hris::clear_sync_hold,
     mail::mail_settings,
     mail::save_mail_settings,
     mail::send_test_mail,
@@ -84,13 +101,20 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder.plugin(tauri_plugin_dialog::init()).invoke_handler(invoke_handler())
 }
 
-/// Mail that could not be sent is retried by a background thread while the app runs (each mail
-/// waits longer between attempts; see `mail::deliver`).
-fn retry_mail_in_background(app: &tauri::App) {
+/// Background work while the app runs: mail that could not be sent is retried (each mail waits
+/// longer between attempts; see `mail::deliver`), and with "Run automatic imports" on, the HRIS file
+/// is imported whenever the interval has passed (checked every few seconds, so switching it on or
+/// starting the app imports promptly).
+fn background_work(app: &tauri::App) {
     let Ok(ws) = app.state::<AppState>().workspace() else { return };
+    let mail_ws = ws.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(60));
-        let _ = roster_core::mail::deliver(&ws, false);
+        let _ = roster_core::mail::deliver(&mail_ws, false);
+    });
+    std::thread::spawn(move || loop {
+        let _ = roster_core::hris::sync::sync_if_due(&ws, chrono::Utc::now());
+        std::thread::sleep(Duration::from_secs(5));
     });
 }
 
@@ -100,7 +124,7 @@ pub fn run() {
     register(tauri::Builder::default())
         .manage(AppState::open(path))
         .setup(|app| {
-            retry_mail_in_background(app);
+            background_work(app);
             Ok(())
         })
         .run(tauri::generate_context!())

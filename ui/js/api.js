@@ -102,3 +102,61 @@ export const merge = (source, destination, fields) => call('merge', { source, de
 export const erasePreview = (ids) => call('erase_preview', { ids });
 export const exportPerson = (id) => call('export_person', { id });
 export const erase = (ids, confirmation) => call('erase', { ids, confirmation });
+
+// HRIS sync (issue 6). `pick_key_file` and `pick_import_file` open the native
+// open dialog on the Rust side and resolve to null when it is cancelled.
+// `secret` (SFTP password or key passphrase): null keeps the stored one, ""
+// removes it.
+export const importSource = () => call('import_source');
+export const saveImportSource = (settings, secret) => call('save_import_source', { settings, secret });
+export const pickKeyFile = () => call('pick_key_file');
+export const testImportConnection = () => call('test_import_connection');
+export const acceptHostKey = (fingerprint) => call('accept_host_key', { fingerprint });
+export const setAutomaticImports = (on) => call('set_automatic_imports', { on });
+export const setImportInterval = (minutes) => call('set_import_interval', { minutes });
+export const importNow = () => call('import_now');
+export const pickImportFile = () => call('pick_import_file');
+export const planImportFile = (path) => call('plan_import_file', { path });
+export const importFile = (path) => call('import_file', { path });
+export const importRuns = (offset, limit) => call('import_runs', { offset, limit });
+export const importRun = (id) => call('import_run', { id });
+export const applyHeldImport = (id) => call('apply_held_import', { id });
+export const discardHeldImport = (id) => call('discard_held_import', { id });
+export const setSyncHold = (id, until, reason) => call('set_sync_hold', { id, until, reason });
+export const clearSyncHold = (id) => call('clear_sync_hold', { id });
+
+// Tauri's window events (files dragged onto the window). Like `invoke`, the
+// global `window.__TAURI__` is touched only here. Each returns a function that
+// stops listening; outside the app (no Tauri) nothing is ever heard.
+function listen(event, handler) {
+  const subscribe = window.__TAURI__?.event?.listen;
+  if (typeof subscribe !== 'function') return () => {};
+  let stopped = false;
+  let unlisten = null;
+  Promise.resolve(subscribe(event, handler)).then((fn) => {
+    if (stopped) fn?.();
+    else unlisten = fn;
+  }, () => {});
+  return () => {
+    stopped = true;
+    unlisten?.();
+    unlisten = null;
+  };
+}
+
+// `handler(paths)` with the paths of the files dropped on the window.
+export const onFileDrop = (handler) => listen('tauri://drag-drop', (e) => {
+  const paths = e?.payload?.paths;
+  handler(Array.isArray(paths) ? paths : []);
+});
+
+// `handler(true)` while files are dragged over the window, `handler(false)`
+// when they leave it or are dropped.
+export function onFileDrag(handler) {
+  const stops = [
+    listen('tauri://drag-enter', () => handler(true)),
+    listen('tauri://drag-leave', () => handler(false)),
+    listen('tauri://drag-drop', () => handler(false)),
+  ];
+  return () => { for (const stop of stops) stop(); };
+}

@@ -47,6 +47,13 @@ export function announceErase(result) {
   window.dispatchEvent(new CustomEvent(EVENT, { detail: result }));
 }
 
+// A sync hold was set or removed: the toast says what it means, and the
+// profile redraws its banner.
+export function announceSyncHold(summary) {
+  showToast({ message: summary });
+  window.dispatchEvent(new CustomEvent(EVENT, { detail: { action: 'sync_hold' } }));
+}
+
 export function onChange(handler) {
   window.addEventListener(EVENT, handler);
   return () => window.removeEventListener(EVENT, handler);

@@ -1,7 +1,8 @@
 // Boot: ask the backend what state the workspace is in, then show the problem
 // screen, the first-run wizard, the sign-in screen, or the app with its hash
 // routes. Admins get Directory, Audit log and Admin (and #/people/ID/merge, the
-// merge screen, and #/delete/ID[,ID…], the delete screen); an employee gets their own profile and the account menu. When a
+// merge screen, #/delete/ID[,ID…], the delete screen, and #/admin/imports/ID,
+// an HRIS import run); an employee gets their own profile and the account menu. When a
 // call finds the session gone (api.js fires SIGNED_OUT), the sign-in screen
 // comes back with the backend's message.
 import * as api from './api.js';
@@ -32,7 +33,8 @@ let lapsedSlot = null;
 let companyName = null;
 
 const isAdmin = () => String(status?.actor?.role ?? '').toLowerCase() === 'admin';
-const ADMIN_ROUTE = new RegExp(`^#/admin(?:/(${ADMIN_PAGES.join('|')}))?$`);
+// #/admin, #/admin/<page> and #/admin/<page>/<id> (an import run).
+const ADMIN_ROUTE = new RegExp(`^#/admin(?:/(${ADMIN_PAGES.join('|')})(?:/([^/]+))?)?$`);
 
 function leaveScreen() {
   window.removeEventListener('hashchange', onHashChange);
@@ -194,7 +196,9 @@ function route() {
   else if (section === 'admin') {
     const page = adminPage[1] || ADMIN_PAGES[0];
     if (!adminPage[1]) history.replaceState(null, '', `#/admin/${page}`);
-    unmount = mountAdmin(view, { page, actor: status.actor });
+    let sub = null;
+    try { sub = adminPage[2] ? decodeURIComponent(adminPage[2]) : null; } catch { sub = adminPage[2]; }
+    unmount = mountAdmin(view, { page, sub, actor: status.actor });
   } else {
     if (hash !== '#/directory') history.replaceState(null, '', '#/directory');
     unmount = mountDirectory(view);

@@ -205,6 +205,17 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Import an HRIS file (CSV): applies it as the HRIS import does, or with --dry-run only shows what
+    /// it would change (counts, row errors and warnings).
+    Import {
+        file: PathBuf,
+        /// Change nothing: print the plan.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import once from the configured HRIS source (folder or SFTP), as the automatic import does:
+    /// for cron while the app is closed.
+    Sync,
 }
 
 fn main() -> ExitCode {
@@ -444,8 +455,98 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 });
             }
         }
+        Command::Sync => {
+            let run = roster_core::hris::sync::sync(
+                &ws,
+                &roster_core::hris::import_actor(),
+                roster_core::hris::Trigger::Cli,
+            )?;
+            let failed = run.outcome == "failed";
+            print(cli.json, &run, |r| {
+                format!("{}: {}", r.outcome.replace('_', " "), r.message.as_deref().unwrap_or(""))
+            });
+            if failed {
+                return Err(Error::new(
+                    roster_core::Code::Unavailable,
+                    run.message.unwrap_or_else(|| "The sync failed: see the import history.".into()),
+                ));
+            }
+        }
+        Command::Import { file, dry_run } => {
+            let bytes = std::fs::read(file).map_err(|e| {
+                Error::invalid_input(format!(
+                    "Cannot read {}: {e}. Check the path and its permissions.",
+                    file.display()
+                ))
+            })?;
+            let name =
+                file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let import_file = roster_core::hris::ImportFile { name, bytes };
+            if *dry_run {
+                let plan = roster_core::hris::plan(&ws, &import_file)?;
+                print(cli.json, &plan, |p| format!("Dry run: nothing was changed.\n{}", import_plan_text(p)));
+            } else {
+                let run = roster_core::hris::import(
+                    &ws,
+                    &admin()?,
+                    &import_file,
+                    roster_core::hris::Trigger::Cli,
+                    "rosterctl",
+                )?;
+                let detail = roster_core::hris::run_detail(&ws, &run.id)?;
+                print(cli.json, &detail, |d| {
+                    let mut out = format!(
+                        "{} ({}): {}\nrun id: {}",
+                        d.run.file_name.as_deref().unwrap_or("?"),
+                        d.run.outcome.replace('_', " "),
+                        d.run.message.as_deref().unwrap_or(""),
+                        d.run.id
+                    );
+                    if let Some(plan) = &d.plan {
+                        out.push('\n');
+                        out.push_str(&import_plan_text(plan));
+                    }
+                    out
+                });
+            }
+        }
     }
     Ok(())
+}
+
+fn import_plan_text(p: &roster_core::hris::Plan) -> String {
+    let c = &p.counts;
+    let mut out = format!(
+        "{}: {} rows ({}, {}, {})\ncreated {} · updated {} · deactivated {} · reactivated {} · held {} · unchanged {} · \
+         skipped {} · errors {} · warnings {}",
+        p.file_name,
+        p.rows,
+        p.encoding,
+        p.delimiter,
+        if p.has_header { "with a header" } else { "no header: the template's columns" },
+        c.created,
+        c.updated,
+        c.deactivated,
+        c.reactivated,
+        c.held,
+        c.unchanged,
+        c.skipped,
+        c.errors,
+        c.warnings
+    );
+    for d in p.deactivated.iter().take(50) {
+        out.push_str(&format!("\ndeactivate {} ({})", d.name, d.reason));
+    }
+    for h in p.held.iter().take(50) {
+        out.push_str(&format!("\nheld {} (sync hold until {}: {})", h.name, h.until, h.reason));
+    }
+    for (kind, problems) in [("error", &p.errors), ("warning", &p.warnings)] {
+        for e in problems {
+            let column = e.column.as_ref().map(|c| format!(", {c}")).unwrap_or_default();
+            out.push_str(&format!("\n{kind} line {}{column}: {}", e.line, e.message));
+        }
+    }
+    out
 }
 
 fn merge_preview_text(p: &merge::Preview) -> String {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod directory;
 pub mod erase;
+pub mod hris;
 pub mod lifecycle;
 pub mod mail;
 pub mod merge;

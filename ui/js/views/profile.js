@@ -10,6 +10,7 @@ import { showError } from '../components/toast.js';
 import { onChange, reactivatePeople } from '../changes.js';
 import { sendPasswordMail } from '../password-mail.js';
 import { openDeactivateDialog } from './deactivate-dialog.js';
+import { openSyncHoldDialog, syncHoldBanner } from './sync-hold.js';
 import { formatDate, formatDateTime, humanise, initials, plural } from '../format.js';
 
 const TABS = [
@@ -97,6 +98,7 @@ export function mountProfile(container, { id, admin = true }) {
     fill(container, h('section', { class: 'profile', 'data-testid': 'profile', 'data-id': person.id },
       back(),
       person.merged ? mergedBanner(person, ctx) : person.deactivation && banner(person, admin),
+      admin && person.syncHold && !person.merged && syncHoldBanner(person),
       h('header', { class: `profile-header${person.status === 'deactivated' ? ' deactivated' : ''}` },
         h('div', { class: 'avatar', 'aria-hidden': 'true' }, initials(person.name)),
         h('div', { class: 'profile-heading' },
@@ -117,7 +119,8 @@ export function mountProfile(container, { id, admin = true }) {
 // Only deactivated people can be deleted, as the help article says: for an
 // active person the item stays in the menu, disabled, with the reason. A
 // merged-away account cannot come back (its records are elsewhere), so
-// deleting it is all its Manage menu offers.
+// deleting it is all its Manage menu offers. An active person can be kept
+// active against the HRIS import (a sync hold).
 function manageItems(person) {
   const inactive = person.status === 'deactivated' || !!person.merged;
   const erase = inactive
@@ -137,6 +140,11 @@ function manageItems(person) {
   }
   return [
     { label: 'Send Password Mail', testid: 'manage-send-password-mail', onSelect: () => sendPasswordMail(person.id) },
+    {
+      label: 'Keep active (sync hold)…', testid: 'manage-sync-hold',
+      detail: person.syncHold ? `Until ${formatDate(person.syncHold.until)}` : null,
+      onSelect: () => openSyncHoldDialog(person),
+    },
     merge,
     { label: 'Deactivate…', testid: 'manage-deactivate', danger: true, onSelect: () => openDeactivateDialog([person.id]) },
     erase,

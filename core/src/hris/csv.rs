@@ -1,0 +1,290 @@
+//! Reading an HRIS file into lines of values: the bytes are decoded (UTF-8 with or without a byte order
+//! mark, UTF-16 with one, else the source's fallback code page, Windows-1252 by default: what Excel
+//! writes), the delimiter is detected (comma, semicolon or tab), and the `csv` crate splits the text,
+//! quoted values with delimiters and line breaks included. Each line keeps the number of the line it
+//! starts on, for messages.
+
+use encoding_rs::{Encoding, UTF_8};
+
+use crate::error::{Error, Result};
+
+/// The largest file Roster reads: far above any company's HR export.
+pub const MAX_BYTES: usize = 512 * 1024 * 1024;
+
+/// The default fallback code page for files that are not UTF-8.
+pub const DEFAULT_FALLBACK: &str = "windows-1252";
+
+/// A file's text and how it was read.
+#[derive(Debug)]
+pub struct Text {
+    pub text: String,
+    /// The encoding's name, for the plan: "UTF-8", "UTF-8 with BOM", "windows-1252"…
+    pub encoding: String,
+}
+
+/// One line of values (a quoted value may span several lines of the file).
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The file's line number where it starts, from 1.
+    pub line: u64,
+    pub values: csv::StringRecord,
+}
+
+/// A file split into lines of values.
+#[derive(Debug)]
+pub struct Table {
+    pub encoding: String,
+    pub delimiter: u8,
+    /// Every non-blank line, the header (if any) first.
+    pub records: Vec<Record>,
+}
+
+impl Table {
+    /// The delimiter as a person writes it.
+    pub fn delimiter_name(&self) -> &'static str {
+        delimiter_name(self.delimiter)
+    }
+}
+
+pub fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    }
+}
+
+/// Decodes the file's bytes, or says why it is not a text file Roster can read.
+pub fn decode(file_name: &str, bytes: &[u8], fallback: &str) -> Result<Text> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::invalid_input(format!(
+            "{file_name} is {} MB: Roster reads HRIS files of up to {} MB. Check that it is the HR export.",
+            bytes.len() / (1024 * 1024),
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
+    let not_csv = |what: &str| {
+        Error::invalid_input(format!(
+            "{file_name} is {what}, not a CSV file: in the HRIS (or in Excel, File > Save As), save the export as \
+             “CSV UTF-8 (comma delimited)” and import that file."
+        ))
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(not_csv("an Excel workbook or another zip archive"));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(not_csv("an old Excel workbook (.xls)"));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(not_csv("a PDF document"));
+    }
+    let (text, encoding) = match Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            if malformed {
+                return Err(Error::invalid_input(format!(
+                    "{file_name} starts with the mark of {} text but is not valid {} further on: save the export \
+                     again as “CSV UTF-8” and import that file.",
+                    encoding.name(),
+                    encoding.name()
+                )));
+            }
+            (text.into_owned(), format!("{} with BOM", encoding.name()))
+        }
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_string(), UTF_8.name().to_string()),
+            Err(_) => {
+                let encoding = Encoding::for_label(fallback.trim().as_bytes()).ok_or_else(|| {
+                    Error::invalid_input(format!(
+                        "{file_name} is not UTF-8, and the source's fallback encoding “{fallback}” is not an encoding \
+                         Roster knows: set it to windows-1252 (Excel's) or another code page such as iso-8859-15, \
+                         or save the file as “CSV UTF-8”."
+                    ))
+                })?;
+                let (text, _) = encoding.decode_without_bom_handling(bytes);
+                (text.into_owned(), encoding.name().to_string())
+            }
+        },
+    };
+    if let Some(at) = binary_at(&text) {
+        return Err(Error::invalid_input(format!(
+            "{file_name} is not a text file: it holds binary data (control characters, from line {at} on). Check \
+             that it is the HRIS's CSV export and not another file, or that it was not damaged on the way."
+        )));
+    }
+    Ok(Text { text, encoding })
+}
+
+/// The line of the first sign of binary content: a NUL, or control characters that text never has.
+fn binary_at(text: &str) -> Option<u64> {
+    let mut line = 1;
+    let mut controls = 0;
+    for c in text.chars() {
+        match c {
+            '\n' => line += 1,
+            '\0' => return Some(line),
+            '\t' | '\r' | '\u{c}' => {}
+            c if c.is_control() => {
+                controls += 1;
+                if controls > 2 {
+                    return Some(line);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The delimiter of the file: the one of comma, semicolon and tab that its first line (quotes
+/// respected) has most of.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted && counts.iter().any(|&c| c > 0) => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    candidates[best]
+}
+
+/// The line where a quoted value opens that never closes (the file was cut off in it, or a lone quote
+/// should have been doubled), by the same rules the `csv` crate reads with.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    let mut line = 1;
+    let mut opened = 0;
+    for b in text.bytes() {
+        let end = b == delimiter || b == b'\n' || b == b'\r';
+        state = match state {
+            State::Start if b == b'"' => {
+                opened = line;
+                State::Quoted
+            }
+            State::Start | State::Unquoted if end => State::Start,
+            State::Start | State::Unquoted => State::Unquoted,
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted if end => State::Start,
+            State::QuoteInQuoted => State::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (state == State::Quoted).then_some(opened)
+}
+
+/// Splits the text into lines of values. Blank lines (and lines of empty values) are left out.
+pub fn split(file_name: &str, text: Text) -> Result<Table> {
+    let delimiter = detect_delimiter(&text.text);
+    if let Some(line) = unclosed_quote(&text.text, delimiter) {
+        return Err(Error::invalid_input(format!(
+            "Line {line} of {file_name} opens a quoted value (\") that never closes, so the rest of the file cannot \
+             be read. The file may have been cut off: export it again. If a value really contains a quote, write \
+             the value in quotes and the quote twice (\"\")."
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.text.as_bytes());
+    let mut records = Vec::new();
+    let mut values = csv::StringRecord::new();
+    let bytes = text.text.as_bytes();
+    let (mut line, mut counted) = (1u64, 0usize);
+    loop {
+        match reader.read_record(&mut values) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::invalid_input(format!(
+                    "Line {line} of {file_name} cannot be read as CSV ({e}): export the file again."
+                )));
+            }
+        }
+        if values.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        // The line where the record starts, counted from its byte offset (quoted line breaks included).
+        let mut start = values.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+        // (The reader may place a record's start on the line break that ends the one before.)
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        line += bytes[counted..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted = start;
+        records.push(Record { line, values: values.clone() });
+    }
+    Ok(Table { encoding: text.encoding, delimiter, records })
+}
+
+/// Decodes and splits a file.
+pub fn read(file_name: &str, bytes: &[u8], fallback: &str) -> Result<Table> {
+    split(file_name, decode(file_name, bytes, fallback)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(table: &Table) -> Vec<Vec<String>> {
+        table.records.iter().map(|r| r.values.iter().map(str::to_string).collect()).collect()
+    }
+
+    #[test]
+    fn delimiters_are_detected_and_quotes_respected() {
+        assert_eq!(detect_delimiter("a;b;c\n1;2;3"), b';');
+        assert_eq!(detect_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(detect_delimiter("\"Last, First\";b\n"), b';');
+        assert_eq!(detect_delimiter("name\n"), b',');
+    }
+
+    #[test]
+    fn quoted_values_keep_their_commas_and_line_breaks_and_lines_are_counted() {
+        let t = read("f.csv", b"a,b\r\n\"x, y\",\"two\r\nlines\"\r\n\r\n,\r\nlast,1\r\n", "windows-1252").unwrap();
+        assert_eq!(values(&t), vec![vec!["a", "b"], vec!["x, y", "two\r\nlines"], vec!["last", "1"]]);
+        assert_eq!(t.records.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 6]);
+    }
+
+    #[test]
+    fn encodings() {
+        let t = read("f.csv", b"\xEF\xBB\xBFa,b\n", "windows-1252").unwrap();
+        assert_eq!((values(&t)[0][0].as_str(), t.encoding.as_str()), ("a", "UTF-8 with BOM"));
+        let t = read("f.csv", b"M\xFCller,b\n", "windows-1252").unwrap();
+        assert_eq!((values(&t)[0][0].as_str(), t.encoding.as_str()), ("Müller", "windows-1252"));
+        let t = read("f.csv", b"\xFF\xFEa\0,\0b\0\n\0", "windows-1252").unwrap();
+        assert_eq!(values(&t), vec![vec!["a", "b"]]);
+        let e = read("f.csv", b"M\xFCller", "klingon").unwrap_err();
+        assert!(e.message.contains("klingon"), "{e}");
+        let e = read("f.xlsx", b"PK\x03\x04....", "windows-1252").unwrap_err();
+        assert!(e.message.contains("Excel"), "{e}");
+        let e = read("f.csv", b"a,b\n\x00\x01\x02\x03", "windows-1252").unwrap_err();
+        assert!(e.message.contains("binary"), "{e}");
+    }
+
+    #[test]
+    fn an_unclosed_quote_refuses_the_file_and_names_its_line() {
+        let e = read("f.csv", b"a,b\n1,2\n3,\"cut off", "windows-1252").unwrap_err();
+        assert!(e.message.contains("Line 3"), "{e}");
+        assert!(read("f.csv", b"a,b\n5\" screen,\"say \"\"hi\"\"\"\n", "windows-1252").is_ok());
+    }
+}
