@@ -27,6 +27,7 @@ test: rust app-packages test-packages tauri-driver
 
 # Measures the budgets of DESIGN.md (release build, real workspace files).
 bench: rust app-packages
+	@$(call apt_install,sqlite3)
 	cargo bench --locked -p roster-core
 
 # Re-takes docs/directory.png, the README's screenshot, from the end-to-end run.

@@ -583,3 +583,147 @@ async fn an_admin_deletes_a_deactivated_person_after_typing_their_name_and_answe
     assert!(!newest.contains(&name));
     app.quit().await;
 }
+
+/// An HRIS export in the original template, with a Status column; `jane_status` is Jane Doe's.
+fn hris_file(jane_status: &str, merged_row: bool) -> String {
+    let mut csv = String::from(
+        "First Name,Last Name,Gender,Title,Login Email,Manager Email,Department,Team,Location,Employee ID,Hiring Date,Status\n",
+    );
+    for i in 1..=20 {
+        csv.push_str(&format!(
+            "Person,{i:02},,Engineer,person{i:02}@northwind.example,,Engineering,Core,Berlin,E{i:03},2024-01-15,Active\n"
+        ));
+    }
+    csv.push_str(&format!(
+        "Jane,Doe,,Designer,jane.doe@northwind.example,,Design,Web,Lisbon,E100,2023-05-02,{jane_status}\n"
+    ));
+    if merged_row {
+        // The merged-away account's old email: it must update the kept account.
+        csv.push_str(
+            "Jane,Kept,,Principal Designer,old.jane@northwind.example,,Design,Web,Lisbon,,2021-03-01,Active\n",
+        );
+    } else {
+        csv.push_str("Jane,Kept,,Designer,jane.kept@northwind.example,,Design,Web,Lisbon,,2021-03-01,Active\n");
+        csv.push_str("Jane,Old,,Designer,old.jane@northwind.example,,Design,Web,Lisbon,,2021-03-01,Active\n");
+    }
+    csv
+}
+
+#[tokio::test]
+async fn the_hris_import_deactivates_jane_and_a_sync_hold_keeps_her_active() {
+    use roster_core::hris::{self, source, ImportFile, Trigger};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hris.roster");
+    let feed = dir.path().join("feed");
+    std::fs::create_dir(&feed).unwrap();
+    {
+        let ws = roster_core::Workspace::open(&path).unwrap();
+        let setup = roster_core::company::Setup {
+            company_name: "Northwind Labs".into(),
+            seats: 250,
+            admin_first_name: "Ada".into(),
+            admin_last_name: "Admin".into(),
+            admin_email: ADMIN_EMAIL.into(),
+            demo: false,
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            subscription_until: None,
+        };
+        let admin_id = roster_core::company::create(&ws, &setup, roster_core::audit::Source::Cli, 1).unwrap();
+        let admin = roster_core::access::admin(&ws, &admin_id, roster_core::audit::Source::Cli).unwrap();
+        let first = ImportFile { name: "hris-2026-11-01.csv".into(), bytes: hris_file("Active", false).into_bytes() };
+        let run = hris::import(&ws, &admin, &first, Trigger::Manual, "setup").unwrap();
+        assert_eq!(run.outcome, "applied", "{:?}", run.message);
+        roster_core::merge::merge(&ws, &admin, "old.jane@northwind.example", "jane.kept@northwind.example", &[])
+            .unwrap();
+        let settings = source::SourceSettings {
+            kind: source::Kind::Folder,
+            folder: Some(feed.display().to_string()),
+            pattern: "hris-*.csv".into(),
+            ..source::SourceSettings::default()
+        };
+        source::save(&ws, &admin, &settings, None).unwrap();
+        source::set_automatic(&ws, &admin, true).unwrap();
+    }
+    std::fs::write(feed.join("hris-2026-11-25.csv"), hris_file("Terminated", true)).unwrap();
+    let status_of = |db: &rusqlite::Connection, email: &str| -> String {
+        db.query_row("SELECT status FROM people WHERE email = ?1", [email], |r| r.get(0)).unwrap()
+    };
+
+    // The app imports on its own: the file lists Jane as inactive.
+    let app = App::launch_on("hris", &path, Some(dir)).await;
+    let jane = "jane.doe@northwind.example";
+    app.until(
+        "the automatic import to deactivate Jane",
+        || async { Some(status_of(&sqlite(&app), jane)) },
+        |s: &String| s == "deactivated",
+    )
+    .await;
+    let kept: (String, String) = sqlite(&app)
+        .query_row("SELECT title, status FROM people WHERE email = 'jane.kept@northwind.example'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        kept,
+        ("Principal Designer".to_string(), "active".to_string()),
+        "the old email updated the kept account"
+    );
+    assert_eq!(
+        status_of(&sqlite(&app), "old.jane@northwind.example"),
+        "deactivated",
+        "the merged account stays merged"
+    );
+
+    // The article's dance: switch imports off, reactivate Jane, switch them on — she is deactivated again.
+    sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.click("nav-admin").await;
+    app.click("admin-nav-integrations").await;
+    app.click("import-automatic").await;
+    app.until(
+        "the switch to be off",
+        || async { sqlite(&app).query_row("SELECT automatic FROM import_source", [], |r| r.get::<_, i64>(0)).ok() },
+        |on: &i64| *on == 0,
+    )
+    .await;
+    app.click("nav-directory").await;
+    app.click("view-menu").await;
+    app.click("view-option-deactivated").await;
+    search(&app, jane).await;
+    row_menu(&app, 0, "menu-reactivate").await;
+    app.text_contains("toast", "Reactivated Jane Doe.").await;
+    app.click("nav-admin").await;
+    app.click("admin-nav-integrations").await;
+    app.click("import-automatic").await;
+    app.until(
+        "switching imports on to deactivate Jane again",
+        || async { Some(status_of(&sqlite(&app), jane)) },
+        |s: &String| s == "deactivated",
+    )
+    .await;
+
+    // With a sync hold instead, she stays active and the plan shows her as held.
+    app.click("nav-directory").await;
+    search(&app, jane).await;
+    row_menu(&app, 0, "menu-reactivate").await;
+    app.text_contains("toast", "Reactivated Jane Doe.").await;
+    app.click("view-menu").await;
+    app.click("view-option-billable").await;
+    search(&app, jane).await;
+    app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
+    app.text_is("profile-name", "Jane Doe").await;
+    app.click("manage-menu").await;
+    app.click("manage-sync-hold").await;
+    app.type_into("hold-reason", "Contract extended to March").await;
+    app.click("hold-save").await;
+    app.text_contains("sync-hold-banner", "Contract extended to March").await;
+    app.click("nav-admin").await;
+    app.click("admin-nav-integrations").await;
+    app.click("import-now").await;
+    app.click("admin-nav-imports").await;
+    app.find_css("[data-testid=\"import-run-row\"] a").await.click().await.unwrap();
+    let held = app.find_css("[data-testid=\"plan-count\"][data-kind=\"held\"]").await;
+    assert_eq!(held.attr("data-count").await.unwrap().as_deref(), Some("1"));
+    look(&app, "import-run");
+    assert_eq!(status_of(&sqlite(&app), jane), "active", "the hold kept her active");
+    app.quit().await;
+}

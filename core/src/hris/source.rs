@@ -629,3 +629,25 @@ pub fn test_connection(ws: &Workspace) -> Result<ConnectionTest> {
         Kind::Sftp => sftp::test(&server(&stored, secret.as_deref())?),
     }
 }
+
+/// The column mapping saved for this source, for HRIS exports that are not the template.
+pub fn mapping(ws: &Workspace) -> Result<Option<super::Mapping>> {
+    Ok(super::settings(ws)?.mapping)
+}
+
+/// Saves (or, with None, removes) the column mapping of this source (admin only, audited).
+pub fn save_mapping(ws: &Workspace, actor: &Actor, mapping: Option<&super::Mapping>) -> Result<Option<super::Mapping>> {
+    let json = mapping
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::new(Code::Internal, format!("Could not save the column mapping: {e}")))?;
+    ws.write(|tx| {
+        require_admin_tx(tx, actor)?;
+        ensure_row_tx(tx)?;
+        tx.execute("UPDATE import_source SET mapping = ?1 WHERE id = 1", [&json])?;
+        let after = json!({ "mapping": if mapping.is_some() { "saved" } else { "removed" } });
+        let entry = Entry { action: Action::ImportSourceChanged, subject: None, before: None, after: Some(after) };
+        audit::record_tx(tx, actor, &people::new_id(), entry)
+    })?;
+    self::mapping(ws)
+}

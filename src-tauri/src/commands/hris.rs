@@ -4,7 +4,7 @@ use roster_core::holds::{self, Hold};
 use roster_core::hris::import_actor;
 use roster_core::hris::source::{self, ConnectionTest, SourceSettings, SourceView};
 use roster_core::hris::sync;
-use roster_core::hris::{self, ImportFile, Plan, Run, RunDetail, RunsPage, Trigger};
+use roster_core::hris::{self, ImportFile, Mapping, Plan, Run, RunDetail, RunsPage, Sample, Trigger};
 use roster_core::{Error, Result};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
@@ -139,4 +139,24 @@ pub async fn set_sync_hold(admin: Admin, id: String, until: String, reason: Stri
 #[tauri::command]
 pub async fn clear_sync_hold(admin: Admin, id: String) -> Result<()> {
     blocking(move || holds::clear(&admin.ws, &admin.actor, &id)).await
+}
+
+#[tauri::command]
+pub async fn import_mapping(admin: Admin) -> Result<Option<Mapping>> {
+    blocking(move || source::mapping(&admin.ws)).await
+}
+
+#[tauri::command]
+pub async fn save_import_mapping(admin: Admin, mapping: Option<Mapping>) -> Result<Option<Mapping>> {
+    blocking(move || source::save_mapping(&admin.ws, &admin.actor, mapping.as_ref())).await
+}
+
+/// The first lines of a file read with a mapping being set up (not saved yet).
+#[tauri::command]
+pub async fn import_sample(admin: Admin, path: String, mapping: Option<Mapping>) -> Result<Sample> {
+    blocking(move || {
+        let fallback = hris::settings(&admin.ws)?.fallback_encoding;
+        hris::sample(&read(&path)?, mapping.as_ref(), &fallback, 8)
+    })
+    .await
 }
