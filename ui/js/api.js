@@ -122,6 +122,12 @@ export const importRuns = (offset, limit) => call('import_runs', { offset, limit
 export const importRun = (id) => call('import_run', { id });
 export const applyHeldImport = (id) => call('apply_held_import', { id });
 export const discardHeldImport = (id) => call('discard_held_import', { id });
+// Column mapping for HRIS exports that are not Roster's template: `mapping`
+// null removes the saved one; `import_sample` reads a file's first lines
+// with a mapping that is not saved (null: no mapping).
+export const importMapping = () => call('import_mapping');
+export const saveImportMapping = (mapping) => call('save_import_mapping', { mapping });
+export const importSample = (path, mapping) => call('import_sample', { path, mapping });
 export const setSyncHold = (id, until, reason) => call('set_sync_hold', { id, until, reason });
 export const clearSyncHold = (id) => call('clear_sync_hold', { id });
 

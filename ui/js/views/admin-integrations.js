@@ -11,6 +11,7 @@ import { field, input, formError } from '../components/form.js';
 import { showToast, showError } from '../components/toast.js';
 import { formatDateTime, plural } from '../format.js';
 import { announceRun, countsSummary, outcomeBadge, runHref } from './import-run.js';
+import { mountImportMapping } from './import-mapping.js';
 
 const DEFAULT_PATTERN = '*.csv';
 const RUNNING_POLL_MS = 2000;
@@ -21,6 +22,8 @@ export function mountIntegrations(container) {
   let gone = false;
   let view = null; // the last SourceView
   let pollTimer = 0;
+  // The column mapping keeps its state (an open editor) when the source re-renders.
+  const mapping = mountImportMapping();
 
   const section = h('section', { class: 'admin-page', 'data-testid': 'admin-integrations' },
     header(),
@@ -400,7 +403,7 @@ export function mountIntegrations(container) {
     showSchedule(v);
     const source = sourceCard(v);
     const connection = connectionCard(v, source);
-    fill(section, header(), automaticCard, source.el, connection.el);
+    fill(section, header(), automaticCard, source.el, connection.el, mapping.el);
     if (thenTest) connection.run();
   }
 
@@ -416,7 +419,7 @@ export function mountIntegrations(container) {
   }
 
   load();
-  return () => { gone = true; clearTimeout(pollTimer); };
+  return () => { gone = true; clearTimeout(pollTimer); mapping.destroy(); };
 }
 
 // A file the test found: a name, or { name, size, modifiedAt } when the
