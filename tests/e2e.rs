@@ -102,7 +102,7 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
 
     // One person, from the menu at the far right of their row, with a reason.
     search(&app, "Software Engineer").await;
-    let first = row_name(&app, 0).await;
+    let (first, first_id) = (row_name(&app, 0).await, row_id(&app, 0).await);
     row_menu(&app, 0, "menu-deactivate").await;
     app.find("deactivate-dialog").await;
     app.type_into("deactivate-reason", "Left the company").await;
@@ -111,14 +111,14 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.text_is("license-meter", "217 of 250 seats used · 31 deactivated (not billed)").await;
 
     // A range of five: click the first, shift-click the fifth, deactivate them together.
-    let names: Vec<String> = {
+    let names: Vec<(String, String)> = {
         let mut names = Vec::new();
         for i in 0..5 {
-            names.push(row_name(&app, i).await);
+            names.push((row_name(&app, i).await, row_id(&app, i).await));
         }
         names
     };
-    assert!(!names.contains(&first), "{first} left the Billable view");
+    assert!(names.iter().all(|(_, id)| *id != first_id), "{first} left the Billable view");
     app.find_css(&row(0, ".cell-title")).await.click().await.unwrap();
     let fifth = app.find_css(&row(4, ".cell-title")).await;
     app.click_with(Key::Shift, &fifth).await;
@@ -130,9 +130,8 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.text_is("license-meter", "212 of 250 seats used · 36 deactivated (not billed)").await;
     {
         let db = sqlite(&app);
-        for name in names.iter().chain([&first]) {
-            let status: String =
-                db.query_row("SELECT status FROM people WHERE name = ?1", [name], |r| r.get(0)).unwrap();
+        for (name, id) in names.iter().chain([&(first.clone(), first_id.clone())]) {
+            let status: String = db.query_row("SELECT status FROM people WHERE id = ?1", [id], |r| r.get(0)).unwrap();
             assert_eq!(status, "deactivated", "{name}");
         }
     }
@@ -147,15 +146,15 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     look(&app, "deactivated-view");
 
     // A deactivated person's profile keeps their reviews, under the banner.
-    let (person, reviews): (String, usize) = sqlite(&app)
+    let (person, email, reviews): (String, String, usize) = sqlite(&app)
         .query_row(
-            "SELECT p.name, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
+            "SELECT p.name, p.email, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
              WHERE p.status = 'deactivated' AND n > 0 ORDER BY p.name LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    search(&app, &person).await;
+    search(&app, &email).await;
     app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
     app.text_is("profile-name", &person).await;
     app.text_contains("deactivated-banner", "Deactivated on").await;
@@ -179,7 +178,7 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.find("audit-log").await;
     app.find("audit-row").await;
     let log = app.text_contains("audit-log", &format!("Deactivated {first} (reason: Left the company)")).await;
-    for name in &names {
+    for (name, _) in &names {
         assert!(log.contains(&format!("Deactivated {name}")), "{name} missing from the audit log");
     }
     assert!(log.contains(&format!("Reactivated {first}")));
@@ -254,14 +253,14 @@ async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_thei
     let app = App::launch("handover").await;
     create_company(&app, "Ada", "Admin", true).await;
     search(&app, "Engineering Manager").await;
-    let manager = row_name(&app, 0).await;
+    let (manager, manager_id) = (row_name(&app, 0).await, row_id(&app, 0).await);
     app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
     app.text_is("profile-name", &manager).await;
     let (team, vp): (i64, String) = sqlite(&app)
         .query_row(
             "SELECT (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'), m.name
-             FROM people p JOIN people m ON m.id = p.manager_id WHERE p.name = ?1",
-            [&manager],
+             FROM people p JOIN people m ON m.id = p.manager_id WHERE p.id = ?1",
+            [&manager_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
