@@ -726,3 +726,38 @@ async fn the_hris_import_deactivates_jane_and_a_sync_hold_keeps_her_active() {
     assert_eq!(status_of(&sqlite(&app), jane), "active", "the hold kept her active");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_picked_hris_file_shows_its_plan_and_nothing_changes_until_import() {
+    let app = App::launch("manual-import").await;
+    create_company(&app, "Ada", "Admin", false).await;
+    let file = app.workspace.with_file_name("hris-export.csv");
+    std::fs::write(&file, hris_file("Active", false).replace("Person,07,", "Person,07,broken-date-row,")).unwrap();
+    app.click("nav-admin").await;
+    app.click("admin-nav-imports").await;
+    app.click("import-pick").await;
+    let path = file.to_str().unwrap();
+    app.answer_native_dialog(
+        "Import an HRIS file",
+        // The path goes in the location field; Return there only accepts its completion, so the
+        // second Return opens the file.
+        &[&["key", "ctrl+l"], &["type", "--delay", "5", path], &["key", "--delay", "300", "Return", "Return"]],
+    );
+    app.find("import-plan").await;
+    let created = app.find_css("[data-testid=\"plan-count\"][data-kind=\"created\"]").await;
+    assert_eq!(created.attr("data-count").await.unwrap().as_deref(), Some("22"));
+    let errors = app.find_css("[data-testid=\"plan-count\"][data-kind=\"errors\"]").await;
+    assert_eq!(errors.attr("data-count").await.unwrap().as_deref(), Some("1"), "the shifted row is an error");
+    let people: i64 = sqlite(&app).query_row("SELECT count(*) FROM people", [], |r| r.get(0)).unwrap();
+    assert_eq!(people, 1, "planning changes nothing");
+    look(&app, "import-plan");
+    app.click("plan-import").await;
+    app.find("import-run").await;
+    app.until(
+        "the people to be imported",
+        || async { sqlite(&app).query_row("SELECT count(*) FROM people", [], |r| r.get::<_, i64>(0)).ok() },
+        |n: &i64| *n == 23,
+    )
+    .await;
+    app.quit().await;
+}
