@@ -2,14 +2,13 @@
 //! `sqlite3 .import` of the same file; applying it at most twice as long. Measured here side by side
 //! (median of a few runs, release build) and printed as one table.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use roster_core::audit::Source;
-use roster_core::company::{self, Setup};
 use roster_core::hris::{self, ImportFile, Trigger};
-use roster_core::{access, Workspace};
 
 const PEOPLE: usize = 100_000;
 
@@ -57,13 +56,6 @@ fn sqlite3_import(dir: &Path, csv: &Path) -> Duration {
     median(runs)
 }
 
-fn open_admin(path: &Path) -> (Workspace, roster_core::audit::Actor) {
-    let ws = Workspace::open(path).unwrap();
-    let id = access::first_admin(&ws).unwrap().unwrap();
-    let admin = access::admin(&ws, &id, Source::Cli).unwrap();
-    (ws, admin)
-}
-
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (day1, day2) = (export(1), export(2));
@@ -71,20 +63,8 @@ fn main() {
     std::fs::write(&csv, &day2).unwrap();
     let template = dir.path().join("template.roster");
     {
-        let ws = Workspace::open(&template).unwrap();
-        let setup = Setup {
-            company_name: "Bench Co".into(),
-            seats: 200_000,
-            admin_first_name: "Ada".into(),
-            admin_last_name: "Admin".into(),
-            admin_email: "ada@bench.test".into(),
-            demo: false,
-            admin_password: None,
-            subscription_until: None,
-        };
-        company::create(&ws, &setup, Source::Cli, 1).unwrap();
-        drop(ws);
-        let (ws, admin) = open_admin(&template);
+        common::company(&template, 200_000);
+        let (ws, admin) = common::open_admin(&template);
         let base = ImportFile { name: "hris-day1.csv".into(), bytes: day1.into_bytes() };
         hris::import(&ws, &admin, &base, Trigger::Cli, "bench").unwrap();
         ws.checkpoint_truncate().unwrap();
@@ -92,7 +72,7 @@ fn main() {
     let file = ImportFile { name: "hris-day2.csv".into(), bytes: day2.into_bytes() };
     let plain = sqlite3_import(dir.path(), &csv);
 
-    let (ws, _) = open_admin(&template);
+    let (ws, _) = common::open_admin(&template);
     let dry: Vec<Duration> = (0..3)
         .map(|_| {
             let started = Instant::now();
@@ -111,7 +91,7 @@ fn main() {
         .map(|n| {
             let copy = dir.path().join(format!("run{n}.roster"));
             std::fs::copy(&template, &copy).unwrap();
-            let (ws, admin) = open_admin(&copy);
+            let (ws, admin) = common::open_admin(&copy);
             let started = Instant::now();
             let run = hris::import(&ws, &admin, &file, Trigger::Cli, "bench").unwrap();
             let took = started.elapsed();

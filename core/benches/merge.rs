@@ -3,27 +3,15 @@
 
 use std::path::Path;
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use roster_core::audit::Source;
-use roster_core::company::{self, Setup};
-use roster_core::{access, merge, Workspace};
+use roster_core::merge;
 
 /// A company of 10,000 people; "source" has 1,000 records: 250 reviews about them, 250 objectives,
 /// 250 pieces of feedback and 250 1:1 meetings.
 fn build(path: &Path) {
-    let ws = Workspace::open(path).unwrap();
-    let setup = Setup {
-        company_name: "Bench Co".into(),
-        seats: 20_000,
-        admin_first_name: "Ada".into(),
-        admin_last_name: "Admin".into(),
-        admin_email: "ada@bench.test".into(),
-        demo: false,
-        admin_password: None,
-        subscription_until: None,
-    };
-    company::create(&ws, &setup, Source::Cli, 1).unwrap();
-    drop(ws);
+    common::company(path, 20_000);
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(
         "BEGIN;
@@ -59,10 +47,7 @@ fn merge_a_person_with_1000_records(c: &mut Criterion) {
                 run += 1;
                 let path = dir.path().join(format!("run{run}.roster"));
                 std::fs::copy(&template, &path).unwrap();
-                let ws = Workspace::open(&path).unwrap();
-                let admin_id = access::first_admin(&ws).unwrap().unwrap();
-                let admin = access::admin(&ws, &admin_id, Source::Cli).unwrap();
-                (ws, admin)
+                common::open_admin(&path)
             },
             // The workspace is returned so it is closed outside the measurement.
             |(ws, admin)| {

@@ -29,9 +29,6 @@ use crate::settings;
 use crate::time;
 use crate::workspace::Workspace;
 
-/// The settings key of the workspace's random id, which names its secrets in the keyring.
-pub const WORKSPACE_ID: &str = "workspace.id";
-
 /// How long Roster waits for the mail server (to connect, and for each answer).
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -185,22 +182,6 @@ fn smtp_tx(tx: &Transaction) -> Result<Option<Smtp>> {
     })
 }
 
-fn workspace_id_tx(tx: &Transaction) -> Result<Option<String>> {
-    settings::get_tx(tx, WORKSPACE_ID)
-}
-
-fn ensure_workspace_id_tx(tx: &Transaction) -> Result<String> {
-    if let Some(id) = workspace_id_tx(tx)? {
-        return Ok(id);
-    }
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random)
-        .map_err(|e| Error::new(Code::Internal, format!("Could not make a random workspace id: {e}")))?;
-    let id = uuid::Builder::from_random_bytes(random).into_uuid().to_string();
-    settings::set_tx(tx, WORKSPACE_ID, Some(&id))?;
-    Ok(id)
-}
-
 /// The keyring account of this workspace's SMTP password.
 fn password_account(workspace_id: &str) -> String {
     format!("smtp:{workspace_id}")
@@ -243,7 +224,7 @@ fn check_smtp(smtp: Smtp) -> Result<Smtp> {
 /// The mail server, whether its password is stored, and whether this desktop has a keyring.
 pub fn settings(ws: &Workspace) -> Result<MailSettings> {
     // Unreadable saved settings show as "none" so that the admin can enter them again.
-    let (smtp, workspace_id) = ws.read(|tx| Ok((smtp_tx(tx).ok().flatten(), workspace_id_tx(tx)?)))?;
+    let (smtp, workspace_id) = ws.read(|tx| Ok((smtp_tx(tx).ok().flatten(), settings::workspace_id_tx(tx)?)))?;
     let keyring = secrets::availability();
     let password_stored = match (&workspace_id, keyring.available) {
         // A keyring that fails to answer (locked, say) must not hide the rest of the settings.
@@ -286,7 +267,7 @@ pub fn save_settings(
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| Error::new(Code::Internal, format!("Could not write the mail settings: {e}")))?;
-    let account = password_account(&ws.write(ensure_workspace_id_tx)?);
+    let account = password_account(&ws.write(settings::ensure_workspace_id_tx)?);
     // The keyring is asked outside the workspace's lock (it may ask the person to unlock it), before the
     // settings change; if that change then fails, the keyring gets its old secret back.
     let previous = match change {
@@ -485,7 +466,7 @@ fn config(ws: &Workspace) -> Result<Option<Result<Config, String>>> {
                 r.get(0)
             })
             .optional()?;
-        Ok(Some(Ok((smtp, workspace_id_tx(tx)?, admin_email))))
+        Ok(Some(Ok((smtp, settings::workspace_id_tx(tx)?, admin_email))))
     })?;
     let Some(read) = read else { return Ok(None) };
     Ok(Some(read.and_then(|(smtp, workspace_id, admin_email)| {

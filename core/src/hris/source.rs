@@ -21,7 +21,6 @@ use super::{folder, sftp, ImportFile};
 use crate::access::require_admin_tx;
 use crate::audit::{self, Action, Actor, Entry};
 use crate::error::{Code, Error, Result};
-use crate::mail::WORKSPACE_ID;
 use crate::people;
 use crate::secrets;
 use crate::settings;
@@ -193,30 +192,13 @@ fn ensure_row_tx(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
-fn workspace_id_tx(tx: &Transaction) -> Result<Option<String>> {
-    settings::get_tx(tx, WORKSPACE_ID)
-}
-
-/// The workspace's random id (shared with the mail settings), made on first use.
-fn ensure_workspace_id_tx(tx: &Transaction) -> Result<String> {
-    if let Some(id) = workspace_id_tx(tx)? {
-        return Ok(id);
-    }
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random)
-        .map_err(|e| Error::new(Code::Internal, format!("Could not make a random workspace id: {e}")))?;
-    let id = uuid::Builder::from_random_bytes(random).into_uuid().to_string();
-    settings::set_tx(tx, WORKSPACE_ID, Some(&id))?;
-    Ok(id)
-}
-
 /// The keyring account of this workspace's SFTP password or key passphrase.
 fn secret_account(workspace_id: &str) -> String {
     format!("sftp:{workspace_id}")
 }
 
 fn view(ws: &Workspace) -> Result<SourceView> {
-    let (stored, workspace_id) = ws.read(|tx| Ok((stored_tx(tx)?, workspace_id_tx(tx)?)))?;
+    let (stored, workspace_id) = ws.read(|tx| Ok((stored_tx(tx)?, settings::workspace_id_tx(tx)?)))?;
     let keyring = secrets::availability();
     let secret_stored = match (&workspace_id, keyring.available) {
         // A keyring that fails to answer (locked, say) must not hide the rest of the settings.
@@ -370,7 +352,7 @@ pub fn save(ws: &Workspace, actor: &Actor, settings: &SourceSettings, secret: Op
             keyring.message
         )));
     }
-    let account = secret_account(&ws.write(ensure_workspace_id_tx)?);
+    let account = secret_account(&ws.write(settings::ensure_workspace_id_tx)?);
     // The keyring is asked outside the workspace's lock (it may ask the person to unlock it), before the
     // settings change; if that change then fails, the keyring gets its old secret back.
     let previous = match change {
@@ -520,7 +502,7 @@ pub fn accept_host_key(ws: &Workspace, actor: &Actor, fingerprint: &str) -> Resu
 
 /// What `fetch` and `test_connection` need, read in one go (the secret from the keyring).
 fn connection(ws: &Workspace) -> Result<(Stored, Option<String>)> {
-    let (stored, workspace_id) = ws.read(|tx| Ok((stored_tx(tx)?, workspace_id_tx(tx)?)))?;
+    let (stored, workspace_id) = ws.read(|tx| Ok((stored_tx(tx)?, settings::workspace_id_tx(tx)?)))?;
     let secret = match (stored.settings.kind, workspace_id) {
         (Kind::Sftp, Some(id)) => secrets::get(&secret_account(&id))?,
         _ => None,
