@@ -10,25 +10,39 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # What the app links against and what the end-to-end tests drive it with.
 APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
                 libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
-TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick \
+TEST_PACKAGES := webkit2gtk-driver xvfb xdotool imagemagick desktop-file-utils \
                  openssh-server gnome-keyring dbus
 # openssh-server: the real sshd the SFTP tests start on 127.0.0.1 (core/tests/sshd); gnome-keyring and
 # dbus: the private Secret Service those tests keep the SFTP passphrase and password in.
+# desktop-file-utils: tests/package.rs validates the .deb's desktop entry.
 
-.PHONY: run test bench screenshot rust app-packages test-packages tauri-driver
+.PHONY: run test bench package screenshot rust app-packages test-packages tauri-driver tauri-cli
 
 run: rust app-packages
 	cargo run --bin roster
 
-test: rust app-packages test-packages tauri-driver
+# The .deb is built first: tests/package.rs installs it into a temporary root and starts it.
+test: rust app-packages test-packages tauri-driver package
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo test --workspace --locked
 
-# Measures the budgets of DESIGN.md (release build, real workspace files).
-bench: rust app-packages
+# Measures every budget of DESIGN.md (release build, 100,000 people) and writes bench/results.md.
+BENCH_ROWS = $(CARGO_TARGET_DIR)/roster-bench/results-rows.md
+bench: rust app-packages test-packages tauri-driver
 	@$(call apt_install,sqlite3)
-	cargo bench --locked -p roster-core
+	@mkdir -p $(dir $(BENCH_ROWS)) && rm -f $(BENCH_ROWS)
+	cargo bench --locked -p roster-core --bench budgets --bench hris
+	cargo bench --locked -p roster --bench app
+	bench/report $(BENCH_ROWS) > bench/results.md
+	@cat bench/results.md
+
+# A release .deb (Tauri's bundler, deb only: it works offline) with the app, rosterctl, the desktop
+# entry and the icons, in $(CARGO_TARGET_DIR)/release/bundle/deb.
+DEB_FILES = {"bundle":{"linux":{"deb":{"files":{"/usr/bin/rosterctl":"$(CARGO_TARGET_DIR)/release/rosterctl"}}}}}
+package: rust app-packages tauri-cli
+	cargo build --release --locked -p roster-core --bin rosterctl
+	cargo tauri build --bundles deb --ci --config '$(DEB_FILES)' -- --locked
 
 # Re-takes docs/directory.png, the README's screenshot, from the end-to-end run.
 screenshot: rust app-packages test-packages tauri-driver
@@ -50,6 +64,9 @@ test-packages:
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version ^2
+
+tauri-cli:
+	@cargo tauri --version >/dev/null 2>&1 || cargo install tauri-cli --locked --version ^2
 
 # Installs the packages of $(1) that are missing, and only those.
 define apt_install

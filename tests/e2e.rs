@@ -761,3 +761,46 @@ async fn a_picked_hris_file_shows_its_plan_and_nothing_changes_until_import() {
     .await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn an_admin_sets_how_imports_apply_and_when_idle_windows_sign_out() {
+    let app = App::launch("import-rules").await;
+    create_company(&app, "Ada", "Admin", false).await;
+    app.click("nav-admin").await;
+    app.click("admin-nav-integrations").await;
+    let missing = app.find("import-missing").await;
+    missing.select_by_value("full").await.unwrap();
+    app.type_into("import-threshold", "250").await;
+    app.click("import-rules-save").await;
+    app.text_contains("import-rules-error", "not 250%").await;
+    app.type_into("import-threshold", "5").await;
+    app.find("import-encoding").await.select_by_value("windows-1250").await.unwrap();
+    app.click("import-rules-save").await;
+    app.text_contains("toast", "Import rules saved").await;
+    let rules = |db: &rusqlite::Connection| {
+        db.query_row("SELECT missing, threshold_percent, fallback_encoding FROM import_source", [], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })
+        .unwrap()
+    };
+    assert_eq!(rules(&sqlite(&app)), ("full".into(), 5, "windows-1250".into()));
+
+    app.click("admin-nav-sign-in").await;
+    app.type_into("session-timeout", "45").await;
+    app.click("session-timeout-save").await;
+    app.text_contains("toast", "after 45 minutes").await;
+    let actions: Vec<String> = sqlite(&app)
+        .prepare("SELECT action FROM audit ORDER BY id DESC LIMIT 2")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(actions, ["session_timeout_changed", "import_rules_changed"]);
+    // Both are there again on the next visit.
+    app.click("admin-nav-integrations").await;
+    assert_eq!(app.find("import-threshold").await.prop("value").await.unwrap().as_deref(), Some("5"));
+    app.click("admin-nav-sign-in").await;
+    assert_eq!(app.find("session-timeout").await.prop("value").await.unwrap().as_deref(), Some("45"));
+    app.quit().await;
+}

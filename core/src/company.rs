@@ -50,6 +50,11 @@ pub fn get(ws: &Workspace) -> Result<Option<Company>> {
 /// Creates the company and its first admin (and the demo people) in one transaction; returns the
 /// admin's id. `seed` makes the demo company reproducible.
 pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Result<String> {
+    create_sized(ws, setup, source, demo::Size::standard(seed))
+}
+
+/// `create` with a demo company of another size (`rosterctl demo --people`, the benchmarks).
+pub fn create_sized(ws: &Workspace, setup: &Setup, source: Source, demo_size: demo::Size) -> Result<String> {
     let name = setup.company_name.trim();
     if name.is_empty() {
         return Err(Error::invalid_input("Give the company a name."));
@@ -111,7 +116,7 @@ pub fn create(ws: &Workspace, setup: &Setup, source: Source, seed: u64) -> Resul
             },
         )?;
         if setup.demo {
-            demo::populate_tx(tx, &actor, &admin.id, seed)?;
+            demo::populate_tx(tx, &actor, &admin.id, demo_size)?;
         }
         Ok(admin.id)
     })

@@ -230,41 +230,79 @@ impl Staff<'_, '_> {
     }
 }
 
-/// Fills the company with about 250 people and their history. `admin_id` joins the People department.
-pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, seed: u64) -> Result<()> {
+/// The size of a generated company and what makes it reproducible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// Everyone, the admin included.
+    pub people: usize,
+    pub seed: u64,
+}
+
+impl Size {
+    /// The wizard's demo company: 248 people, 30 of them deactivated.
+    pub const STANDARD_PEOPLE: usize = 248;
+
+    pub fn standard(seed: u64) -> Size {
+        Size { people: Size::STANDARD_PEOPLE, seed }
+    }
+}
+
+/// The people of each department for a company of `people` (the CEO and the admin come on top); the
+/// standard size gives exactly the sizes of `DEPARTMENTS`, and any other scales them.
+fn department_sizes(people: usize) -> Vec<usize> {
+    let standard: usize = DEPARTMENTS.iter().map(|d| d.1).sum();
+    let wanted = people.saturating_sub(2);
+    let mut sizes: Vec<usize> = DEPARTMENTS.iter().map(|d| (d.1 * wanted / standard).max(2)).collect();
+    let given: usize = sizes.iter().sum();
+    sizes[0] += wanted.saturating_sub(given);
+    sizes
+}
+
+/// Fills the company with `size.people` people and their history (the standard size: about 250, the
+/// benchmarks: 100,000 with over a million records). `admin_id` joins the People department.
+pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, size: Size) -> Result<()> {
     let today = Utc::now().date_naive();
     let domain: String =
         tx.query_row("SELECT substr(email, instr(email, '@') + 1) FROM people WHERE id = ?1", [admin_id], |r| {
             r.get(0)
         })?;
-    let mut staff =
-        Staff { tx, rng: fastrand::Rng::with_seed(seed), domain, today, emails: HashSet::new(), members: Vec::new() };
+    let mut staff = Staff {
+        tx,
+        rng: fastrand::Rng::with_seed(size.seed),
+        domain,
+        today,
+        emails: HashSet::new(),
+        members: Vec::new(),
+    };
     let founded = today - Duration::days(365 * 8);
     let ceo = staff.add("Chief Executive Officer", "Leadership", None, founded)?;
-    let mut leaders = vec![ceo]; // people who lead a team stay active
-    for (department, size, head_title, lead_title, titles) in DEPARTMENTS {
+    let mut leaders = HashSet::from([ceo]); // people who lead a team stay active
+    for ((department, _, head_title, lead_title, titles), headcount) in
+        DEPARTMENTS.iter().zip(department_sizes(size.people))
+    {
         let head = staff.add(head_title, department, Some(ceo), founded)?;
-        leaders.push(head);
+        leaders.insert(head);
         if *department == "People" {
             tx.execute("UPDATE people SET manager_id = ?1 WHERE id = ?2", params![staff.members[head].id, admin_id])?;
         }
-        let teams = (size / 9).max(1);
+        let teams = (headcount / 9).max(1);
         let mut leads = Vec::new();
         for _ in 0..teams {
             leads.push(staff.add(lead_title, department, Some(head), founded + Duration::days(365))?);
         }
         leaders.extend(&leads);
-        for i in 0..size.saturating_sub(teams + 1) {
+        for i in 0..headcount.saturating_sub(teams + 1) {
             let title = titles[staff.rng.usize(..titles.len())];
             staff.add(title, department, Some(leads[i % leads.len()]), founded + Duration::days(500))?;
         }
     }
     let Staff { mut rng, mut members, .. } = staff;
 
-    // About 30 people left over the last two years, with a date and a reason.
+    // About one in eight left over the last two years (30 of the standard 248), with a date and a reason.
     let admin_name: String = tx.query_row("SELECT name FROM people WHERE id = ?1", [admin_id], |r| r.get(0))?;
+    let leavers = size.people * 30 / Size::STANDARD_PEOPLE;
     let mut deactivated = 0;
-    while deactivated < 30 {
+    while deactivated < leavers {
         let i = rng.usize(..members.len());
         if leaders.contains(&i) || members[i].deactivated.is_some() {
             continue;

@@ -220,6 +220,41 @@ pub fn erase(ws: &Workspace, actor: &Actor, keys: &[String], typed: &str) -> Res
     Ok(erased)
 }
 
+/// The import history: each run's plan names the people it touched (whole values: id, name, first and
+/// last name, email, employee ID), and a run held for review keeps its file, whose lines about them go.
+fn scrub_import_history_tx(tx: &Transaction, p: &Person) -> Result<()> {
+    let (first, last, employee_id): (String, String, Option<String>) =
+        tx.query_row("SELECT first_name, last_name, employee_id FROM people WHERE id = ?1", [&p.subject.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let quoted = |v: &str| serde_json::Value::from(v).to_string();
+    let deleted = quoted(DELETED);
+    let values =
+        [Some(&p.subject.id), Some(&p.subject.name), Some(&first), Some(&last), Some(&p.email), employee_id.as_ref()];
+    for value in values.into_iter().flatten().filter(|v| !v.is_empty()) {
+        tx.execute(
+            "UPDATE import_runs SET plan = replace(plan, ?1, ?2) WHERE instr(plan, ?1) > 0",
+            params![quoted(value), deleted],
+        )?;
+    }
+    let keys: Vec<Vec<u8>> =
+        [Some(&p.email), employee_id.as_ref()].into_iter().flatten().map(|k| k.to_lowercase().into_bytes()).collect();
+    let mut held = tx.prepare("SELECT id, file FROM import_runs WHERE file IS NOT NULL")?;
+    let files: Vec<(String, Vec<u8>)> =
+        held.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (run, file) in files {
+        let about = |line: &[u8]| {
+            let line = line.to_ascii_lowercase();
+            keys.iter().any(|k| line.windows(k.len()).any(|w| w == k.as_slice()))
+        };
+        if file.split(|b| *b == b'\n').any(about) {
+            let kept: Vec<&[u8]> = file.split(|b| *b == b'\n').filter(|line| !about(line)).collect();
+            tx.execute("UPDATE import_runs SET file = ?1 WHERE id = ?2", params![kept.join(&b'\n'), run])?;
+        }
+    }
+    Ok(())
+}
+
 fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     let (id, name, email) = (&p.subject.id, &p.subject.name, &p.email);
     // Others' records that mention them by name: the audit log and "deactivated by".
@@ -243,6 +278,7 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
             )?;
         }
     }
+    scrub_import_history_tx(tx, p)?;
     tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;
     tx.execute("DELETE FROM mail WHERE person_id = ?1 OR to_address = ?2", params![id, email])?;
     // Their own records go with them (ON DELETE CASCADE); what they wrote on others' records stays,

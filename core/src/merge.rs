@@ -246,6 +246,23 @@ fn conflicts_tx(tx: &Transaction, source: &Side, destination: &Side) -> Result<V
             ),
         });
     }
+    let between: i64 = tx.prepare_cached(
+        "SELECT (SELECT count(*) FROM reviews WHERE (subject_id = ?1 AND reviewer_id = ?2) OR (subject_id = ?2 AND reviewer_id = ?1))
+              + (SELECT count(*) FROM feedback WHERE (to_id = ?1 AND from_id = ?2) OR (to_id = ?2 AND from_id = ?1))
+              + (SELECT count(*) FROM one_on_ones WHERE (person_id = ?1 AND manager_id = ?2) OR (person_id = ?2 AND manager_id = ?1))",
+    )?
+    .query_row([&source.id, &destination.id], |r| r.get(0))?;
+    if between > 0 {
+        conflicts.push(Conflict {
+            kind: "between_them",
+            message: format!(
+                "{between} record{} between the two accounts (reviews, feedback or 1:1s one has with the other): \
+                 kept, with {} on both sides afterwards.",
+                if between == 1 { " is" } else { "s are" },
+                destination.name
+            ),
+        });
+    }
     if destination.status != "active" {
         conflicts.push(Conflict {
             kind: "destination_deactivated",
@@ -321,7 +338,8 @@ pub fn merge(ws: &Workspace, actor: &Actor, source: &str, destination: &str, fie
             "fields": fields,
             "aliases": preview.aliases,
         });
-        let entry = Entry { action: Action::Merged, subject: Some(&subject), before: None, after: Some(after) };
+        let before = json!({ "status": preview.source.status });
+        let entry = Entry { action: Action::Merged, subject: Some(&subject), before: Some(before), after: Some(after) };
         audit::record_tx(tx, actor, &people::new_id(), entry)?;
         let total = preview.counts.total();
         let summary = format!(

@@ -113,7 +113,8 @@ pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
         let first = today() - Duration::days(days - 1);
         let mut stmt = tx.prepare(
             "SELECT substr(at, 1, 10), action, after FROM audit
-             WHERE action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated') AND at >= ?1
+             WHERE (action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated')
+                    OR (action = 'merged' AND json_extract(before, '$.status') = 'active')) AND at >= ?1
              ORDER BY id DESC",
         )?;
         let changes = stmt
@@ -132,7 +133,8 @@ pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
                     break;
                 }
                 active -= match action.as_str() {
-                    "deactivated" => -1,
+                    // Merging an active account away deactivates it.
+                    "deactivated" | "merged" => -1,
                     "reactivated" | "person_created" => 1,
                     _ => active_in_demo(after.as_deref()),
                 };

@@ -152,6 +152,9 @@ impl Workspace {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
+        if let Some(path) = &self.path {
+            back_up_before_migrating(&conn, path)?;
+        }
         migrate(&mut conn)
     }
 
@@ -226,6 +229,38 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), OpenProblem> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Where the copy of a workspace of schema `version` is kept before it migrates forward:
+/// `workspace.roster` → `workspace.roster.v3-backup`.
+pub fn backup_path(path: &Path, version: i32) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".v{version}-backup"));
+    path.with_file_name(name)
+}
+
+/// An upgraded Roster keeps a copy of the workspace as the older Roster left it, before changing it:
+/// a consistent snapshot (`VACUUM INTO`) next to the file. An existing copy of that version is kept.
+fn back_up_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+    let current: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == 0 || current >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let backup = backup_path(path, current);
+    if backup.exists() {
+        return Ok(());
+    }
+    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()]).map_err(|e| {
+        Error::new(
+            crate::error::Code::Unavailable,
+            format!(
+                "Roster could not keep a copy of this workspace before upgrading it ({e}), so it left the file as it is: \
+                 free some space next to {}, or make that folder writable, and open it again.",
+                path.display()
+            ),
+        )
+    })?;
     Ok(())
 }
 

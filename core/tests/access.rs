@@ -58,7 +58,14 @@ fn idle_sessions_expire_and_deactivation_ends_sessions_and_sign_in() {
     let signed = sessions::sign_in(&c.ws, "ada@acme.test", ADMIN_PASSWORD, now).unwrap();
     let err = sessions::check(&c.ws, &signed.token, now + Duration::minutes(31)).unwrap_err();
     assert_eq!(err.message, "Your session expired: sign in again.");
-    sessions::set_idle_minutes(&c.ws, &c.admin, 120).unwrap();
+    assert_eq!(sessions::idle_minutes(&c.ws).unwrap(), sessions::DEFAULT_IDLE_MINUTES);
+    for bad in [0, 1441] {
+        assert_eq!(sessions::set_idle_minutes(&c.ws, &c.admin, bad).unwrap_err().code, Code::InvalidInput);
+    }
+    let entries = common::audit_count(&c.ws);
+    assert_eq!(sessions::set_idle_minutes(&c.ws, &c.admin, 120).unwrap(), 120);
+    assert_eq!(sessions::idle_minutes(&c.ws).unwrap(), 120);
+    assert_eq!(common::audit_count(&c.ws), entries + 1, "the change is in the audit log");
     let signed = sessions::sign_in(&c.ws, "ada@acme.test", ADMIN_PASSWORD, now).unwrap();
     sessions::check(&c.ws, &signed.token, now + Duration::minutes(90)).unwrap();
 
@@ -212,4 +219,24 @@ fn a_lapsed_subscription_keeps_employees_out_and_cycles_from_starting_until_rest
     let usage = subscription::overview(&c.ws, 30).unwrap().usage;
     assert_eq!(usage.len(), 30);
     assert_eq!(usage.last().unwrap().active, 3);
+}
+
+#[test]
+fn the_seat_chart_counts_a_merged_away_account_as_leaving_on_the_day_of_the_merge() {
+    let c = common::demo_company();
+    let (source, destination): (String, String) =
+        c.ws.read(|tx| {
+            Ok(tx.query_row(
+                "SELECT min(id), max(id) FROM people WHERE status = 'active' AND role = 'employee'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    roster_core::merge::merge(&c.ws, &c.admin, &source, &destination, &[]).unwrap();
+    let usage = subscription::overview(&c.ws, 7).unwrap().usage;
+    let today = usage.last().unwrap().active;
+    assert_eq!(today, roster_core::license::usage(&c.ws).unwrap().active);
+    // Everything happened today: the day before, the company did not exist yet.
+    assert_eq!(usage[usage.len() - 2].active, 0, "{usage:?}");
 }

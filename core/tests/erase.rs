@@ -8,6 +8,7 @@ use common::{add, company, Company};
 use roster_core::access::{codes, sessions};
 use roster_core::audit::{self, Filter, Source};
 use roster_core::erase::{self, DELETED};
+use roster_core::hris::{self, ImportFile, Trigger};
 use roster_core::lifecycle::{self, Handover};
 use roster_core::{access, history, merge, Code, Workspace};
 
@@ -67,6 +68,17 @@ fn zebulon_company() -> (Company, String, String) {
     codes::send_password_mail(&c.ws, &c.admin, &zq, Utc::now()).unwrap();
     let other = add(&c.ws, "Zeb", "Other", None);
     merge::merge(&c.ws, &c.admin, &other, &zq, &[]).unwrap();
+    // The HRIS feed knows him: an applied import names him in its plan, and an automatic one held for
+    // review (fewer than half the rows of the last) keeps its file, his row in it.
+    let header = "First Name,Last Name,Title,Login Email,Department,Employee ID\n";
+    let zebulon = format!("Zebulon,Quixote,Principal,{EMAIL},Engineering,E-ZQ-1\n");
+    let others =
+        "Person,00001,Engineer,p00001@acme.test,Engineering,\nPerson,00002,Engineer,p00002@acme.test,Engineering,\n";
+    let applied = ImportFile { name: "hr-1.csv".into(), bytes: format!("{header}{zebulon}{others}").into_bytes() };
+    assert_eq!(hris::import(&c.ws, &c.admin, &applied, Trigger::Manual, "app").unwrap().outcome, "applied");
+    let held = ImportFile { name: "hr-2.csv".into(), bytes: format!("{header}{zebulon}").into_bytes() };
+    let run = hris::import(&c.ws, &hris::import_actor(), &held, Trigger::Automatic, "folder").unwrap();
+    assert_eq!(run.outcome, "held");
     lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&zq), Some("Left"), Some(&Handover::Nobody)).unwrap();
     (c, zq, peer)
 }

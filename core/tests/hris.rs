@@ -5,7 +5,8 @@ mod common;
 
 use common::{add, audit_count, company, manager_of, status, Company};
 use roster_core::audit::{Actor, Source};
-use roster_core::hris::{self, ImportFile, Trigger};
+use roster_core::hris::source::{self, Rules};
+use roster_core::hris::{self, ImportFile, Missing, Trigger};
 use roster_core::people::{self, NewPerson, Role};
 use roster_core::{holds, lifecycle, merge, Code, Workspace};
 
@@ -51,13 +52,15 @@ fn people_count(ws: &Workspace) -> i64 {
     ws.read(|tx| Ok(tx.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?)).unwrap()
 }
 
-fn source(ws: &Workspace, missing: &str, threshold: i64, mapping: Option<&str>) {
-    ws.write(|tx| {
+/// Sets the source's rules as an admin does (people missing from the file, the safeguard) and, as
+/// stored text, its column mapping (which may be broken on purpose).
+fn source(c: &Company, missing: Missing, threshold: i64, mapping: Option<&str>) {
+    let rules = Rules { missing, threshold_percent: threshold, fallback_encoding: "windows-1252".into() };
+    source::set_rules(&c.ws, &c.admin, &rules).unwrap();
+    c.ws.write(|tx| {
         tx.execute(
-            "INSERT INTO import_source (id, missing, threshold_percent, mapping) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET missing = excluded.missing, threshold_percent = excluded.threshold_percent,
-                 mapping = excluded.mapping",
-            rusqlite::params![missing, threshold, mapping],
+            "INSERT INTO import_source (id, mapping) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET mapping = excluded.mapping",
+            [mapping],
         )?;
         Ok(())
     })
@@ -389,7 +392,7 @@ fn a_merged_accounts_old_email_updates_the_kept_account_and_never_revives_the_me
     assert_eq!(status(&c.ws, &old), "deactivated");
     assert_eq!(column(&c.ws, &old, "title").as_deref(), Some("Engineer"));
     // And in a full import, the merged-away account is not "missing" either.
-    source(&c.ws, "full", 100, None);
+    source(&c, Missing::Full, 100, None);
     let plan = hris::plan(&c.ws, &file("hr.csv", &text)).unwrap();
     assert!(plan.missing.iter().all(|m| m.id != old && m.id != kept), "{:?}", plan.missing);
 }
@@ -410,7 +413,7 @@ fn people_missing_from_the_file_are_left_alone_in_partial_mode_and_deactivated_i
     assert_eq!(manual(&c, &file("hr.csv", &text)).outcome, "no_changes");
     assert_eq!(status(&c.ws, &missing), "active");
 
-    source(&c.ws, "full", 100, None);
+    source(&c, Missing::Full, 100, None);
     let plan = hris::plan(&c.ws, &file("hr.csv", &text)).unwrap();
     assert_eq!(plan.counts.deactivated, 1, "{plan:#?}");
     assert_eq!(plan.deactivated[0].id, missing);
@@ -434,7 +437,7 @@ fn a_sync_hold_keeps_jane_active_where_the_article_deactivates_her_again() {
     let f = file("hr.csv", &text);
     // The article: the import deactivates her; the admin reactivates her; the next import does it again.
     assert_eq!(automatic(&c, &f).outcome, "held", "1 of 2 active people is more than 10%");
-    source(&c.ws, "partial", 60, None);
+    source(&c, Missing::Partial, 60, None);
     assert_eq!(automatic(&c, &f).outcome, "applied");
     assert_eq!(status(&c.ws, &jane), "deactivated");
     lifecycle::reactivate(&c.ws, &c.admin, std::slice::from_ref(&jane)).unwrap();
@@ -617,7 +620,7 @@ fn a_saved_mapping_reads_another_export() {
         "activeValues": ["beschäftigt", "Elternzeit"],
         "dateFormat": "DD.MM.YYYY"
     }"#;
-    source(&c.ws, "partial", 10, Some(mapping));
+    source(&c, Missing::Partial, 10, Some(mapping));
     let text = "Nr;Mitarbeiter;Mail;Chef;Zustand;Eintritt;Intern\n\
                 7;\"Doe, Jane\";jane.doe@acme.test;B-1;Elternzeit;03/04/2024;x\n\
                 8;\"Roe, Rick\";rick.roe@acme.test;;ausgeschieden;01/02/2020;y\n";
@@ -633,7 +636,7 @@ fn a_saved_mapping_reads_another_export() {
     assert_eq!(sample.columns[1].field, Some(hris::Field::FullNameLastFirst));
     assert_eq!(sample.columns[6].field, None, "ignored");
     // A broken mapping is refused with what to do.
-    source(&c.ws, "partial", 10, Some("{\"columns\": 3}"));
+    source(&c, Missing::Partial, 10, Some("{\"columns\": 3}"));
     let err = hris::plan(&c.ws, &file("personal.csv", text)).unwrap_err();
     assert!(err.message.contains("column mapping"), "{err}");
 }
@@ -839,4 +842,40 @@ fn every_bad_file_of_the_corpus_gives_its_clear_error_and_changes_nothing() {
             assert_eq!(snapshot(&c.ws), before, "{name} changed people");
         }
     }
+}
+
+#[test]
+fn an_admin_sets_how_imports_apply_and_a_bad_rule_changes_nothing() {
+    let c = company(100);
+    let defaults = source::get(&c.ws).unwrap().rules;
+    let expected = Rules { missing: Missing::Partial, threshold_percent: 10, fallback_encoding: "windows-1252".into() };
+    assert_eq!(defaults, expected);
+    let before = audit_count(&c.ws);
+    for bad in [
+        Rules { threshold_percent: 0, ..defaults.clone() },
+        Rules { threshold_percent: 101, ..defaults.clone() },
+        Rules { fallback_encoding: "klingon".into(), ..defaults.clone() },
+        Rules { fallback_encoding: "utf-16le".into(), ..defaults.clone() },
+    ] {
+        let err = source::set_rules(&c.ws, &c.admin, &bad).unwrap_err();
+        assert_eq!(err.code, Code::InvalidInput, "{bad:?}: {}", err.message);
+    }
+    let clerk = employee(&c, "Carl", "Clerk");
+    let wanted = Rules { missing: Missing::Full, threshold_percent: 25, fallback_encoding: " Windows-1251 ".into() };
+    assert_eq!(source::set_rules(&c.ws, &clerk, &wanted).unwrap_err().code, Code::Forbidden);
+    assert_eq!(source::get(&c.ws).unwrap().rules, defaults, "nothing changed");
+    assert_eq!(audit_count(&c.ws), before);
+
+    let saved = source::set_rules(&c.ws, &c.admin, &wanted).unwrap().rules;
+    assert_eq!(saved, Rules { fallback_encoding: "windows-1251".into(), ..wanted.clone() });
+    assert_eq!(audit_count(&c.ws), before + 1);
+    let settings = hris::settings(&c.ws).unwrap();
+    assert_eq!((settings.missing, settings.threshold_percent), (Missing::Full, 25));
+    // A Cyrillic export that is not UTF-8 is now read in the chosen code page.
+    let boris = add(&c.ws, "Boris", "Petrov", None);
+    let text = csv(&[row("Борис", "Petrov", "")]).replace("борис.", "boris.");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let plan = hris::plan(&c.ws, &ImportFile { name: "hr.csv".into(), bytes: bytes.into_owned() }).unwrap();
+    let update = plan.updated.iter().find(|u| u.id == boris).expect("Boris is updated");
+    assert!(update.changes.iter().any(|f| f.new.as_deref() == Some("Борис")), "{update:?}");
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use roster_core::audit::{self, Actor, Source};
 use roster_core::hris::source::{self, Fetched, Kind, SourceSettings};
+use roster_core::hris::{sync, Trigger};
 use roster_core::{Code, Error, Workspace};
 
 use common::Company;
@@ -504,6 +505,12 @@ fn a_100000_row_file_is_fetched_whole_and_a_connection_dropped_mid_file_returns_
     eprintln!("fetched {} bytes in {:?}", fetched.file.bytes.len(), started.elapsed());
     assert_eq!(fetched.file.bytes.len(), csv.len());
     assert!(fetched.file.bytes == csv, "the bytes are the file's");
+    // "Import now" brings it over SFTP and imports every row.
+    let run = sync::sync(&s.c.ws, &s.c.admin, Trigger::Manual).unwrap();
+    assert_eq!((run.outcome.as_str(), run.counts.map(|c| c.created)), ("applied", Some(100_000)), "{run:?}");
+    assert!(run.source.starts_with("sftp://127.0.0.1:"), "{}", run.source);
+    let people = || roster_core::license::usage(&s.c.ws).unwrap().active;
+    assert_eq!(people(), 100_001);
 
     // The connection is cut after 2 MB from the server: well into the file.
     let proxy = sshd::cutting_proxy(s.sshd.port, 2_000_000);
@@ -522,4 +529,12 @@ fn a_100000_row_file_is_fetched_whole_and_a_connection_dropped_mid_file_returns_
     assert!(e.message.contains("nothing was imported"), "{}", e.message);
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     assert_eq!(common::audit_count(&s.c.ws), audit_before);
+    // Imported through the sync, the broken download is a failed run that changed nobody.
+    let proxy = sshd::cutting_proxy(s.sshd.port, 2_000_000);
+    source::save(&s.c.ws, &s.c.admin, &sftp_settings(proxy, Some(&s.key.path), s.files.path()), None).unwrap();
+    s.accept();
+    let run = sync::sync(&s.c.ws, &s.c.admin, Trigger::Manual).unwrap();
+    assert_eq!(run.outcome, "failed", "{run:?}");
+    assert!(run.message.as_deref().unwrap_or("").contains("broke off"), "{run:?}");
+    assert_eq!(people(), 100_001);
 }

@@ -122,6 +122,13 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     .unwrap();
     drop(conn);
     let ws = Workspace::open(&path).unwrap();
+    // The upgrade kept the workspace as the older Roster left it, next to it.
+    let backup = roster_core::workspace::backup_path(&path, 1);
+    assert_eq!(backup.file_name().unwrap(), "old.roster.v1-backup");
+    let old = rusqlite::Connection::open(&backup).unwrap();
+    let old_version: i32 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let old_review: String = old.query_row("SELECT text FROM reviews", [], |r| r.get(0)).unwrap();
+    assert_eq!((old_version, old_review.as_str()), (1, "Steady and kind."));
     let profile = roster_core::history::profile(&ws, None, "p1").unwrap();
     assert_eq!(profile.reviews[0].text.as_deref(), Some("Steady and kind."));
     let version: i32 = ws.read(|tx| Ok(tx.query_row("PRAGMA user_version", [], |r| r.get(0))?)).unwrap();

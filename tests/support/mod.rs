@@ -1,5 +1,8 @@
 //! Drives the real Roster binary: its own Xvfb display, `tauri-driver` (which starts WebKitWebDriver
 //! and the app), a WebDriver session, and a fresh temporary workspace. One app at a time.
+//! Shared by the end-to-end tests and the app's benchmark (bench/app.rs), each using its own part.
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -64,6 +67,11 @@ impl App {
 
     /// Starts Roster on the given workspace file.
     pub async fn launch_on(name: &str, workspace: &Path, dir: Option<tempfile::TempDir>) -> App {
+        App::launch_binary(name, Path::new(env!("CARGO_BIN_EXE_roster")), workspace, dir).await
+    }
+
+    /// Starts the Roster binary at `binary` (the one cargo built, or one unpacked from the .deb).
+    pub async fn launch_binary(name: &str, binary: &Path, workspace: &Path, dir: Option<tempfile::TempDir>) -> App {
         let one = ONE_APP.lock().await;
         require("tauri-driver", "tauri-driver (cargo install tauri-driver --locked)");
         require("WebKitWebDriver", "Debian's webkit2gtk-driver");
@@ -84,10 +92,7 @@ impl App {
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
-        caps.insert(
-            "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_roster"), "args": ["--workspace", workspace] }),
-        );
+        caps.insert("tauri:options".into(), json!({ "application": binary, "args": ["--workspace", workspace] }));
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))

@@ -72,6 +72,8 @@ export const changePassword = (current, password) => call('change_password', { c
 
 // Password mail
 export const sendPasswordMail = (id) => call('send_password_mail', { id });
+export const sessionTimeout = () => call('session_timeout');
+export const setSessionTimeout = (minutes) => call('set_session_timeout', { minutes });
 
 // Mail
 export const mailSettings = () => call('mail_settings');
@@ -114,6 +116,7 @@ export const testImportConnection = () => call('test_import_connection');
 export const acceptHostKey = (fingerprint) => call('accept_host_key', { fingerprint });
 export const setAutomaticImports = (on) => call('set_automatic_imports', { on });
 export const setImportInterval = (minutes) => call('set_import_interval', { minutes });
+export const setImportRules = (rules) => call('set_import_rules', { rules });
 export const importNow = () => call('import_now');
 export const pickImportFile = () => call('pick_import_file');
 export const planImportFile = (path) => call('plan_import_file', { path });

@@ -1,13 +1,35 @@
-//! What every benchmark starts from: a company in a real workspace file, and its admin.
+//! What every benchmark starts from: the company of DESIGN.md's budgets (100,000 people, over a million
+//! history records) in a real workspace file, made once and kept, and the table the results go to.
 
-use std::path::Path;
+#![allow(dead_code)] // each bench uses its own part of this module
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use roster_core::audit::{Actor, Source};
 use roster_core::company::{self, Setup};
-use roster_core::{access, Workspace};
+use roster_core::{access, demo, Workspace};
 
-/// Creates the company "Bench Co" (admin ada@bench.test) in a new workspace file.
-pub fn company(path: &Path, seats: i64) {
+pub const PEOPLE: usize = 100_000;
+/// People given 1,000 records each: the merge and delete budgets are for such a person.
+pub const HEAVY: usize = 40;
+/// Bump when the generated company changes, so an old copy is not reused.
+const GENERATION: u32 = 1;
+
+/// Where generated workspaces and the rows of the results table are kept between runs.
+pub fn data_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let dir = target.join("roster-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Creates the company "Bench Co" (admin ada@bench.test) in a new workspace file, with `people`
+/// generated people (the admin included) when `people` > 1.
+pub fn company(path: &Path, seats: i64, people: usize) {
     let ws = Workspace::open(path).unwrap();
     let setup = Setup {
         company_name: "Bench Co".into(),
@@ -15,11 +37,89 @@ pub fn company(path: &Path, seats: i64) {
         admin_first_name: "Ada".into(),
         admin_last_name: "Admin".into(),
         admin_email: "ada@bench.test".into(),
-        demo: false,
+        demo: people > 1,
         admin_password: None,
         subscription_until: None,
     };
-    company::create(&ws, &setup, Source::Cli, 1).unwrap();
+    company::create_sized(&ws, &setup, Source::Cli, demo::Size { people, seed: 2026 }).unwrap();
+}
+
+/// The budgets' company: 100,000 people with their history, and `HEAVY` deactivated people with 1,000
+/// records each (`heavy_ids`). Generated on first use into `data_dir()`; copy it before changing it.
+pub fn big_company() -> PathBuf {
+    let path = data_dir().join(format!("company-{PEOPLE}-g{GENERATION}.roster"));
+    if path.exists() {
+        return path;
+    }
+    let partial = path.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    let started = std::time::Instant::now();
+    company(&partial, PEOPLE as i64 + 10_000, PEOPLE);
+    let conn = rusqlite::Connection::open(&partial).unwrap();
+    // The heavy people: deactivated (so they may be deleted), each the subject of 250 reviews, the
+    // owner of 250 objectives, the receiver of 250 pieces of feedback and in 250 1:1 meetings.
+    conn.execute_batch(&format!(
+        "BEGIN;
+         CREATE TEMP TABLE heavy AS
+           SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
+           WHERE status = 'deactivated' AND merged_into_id IS NULL ORDER BY id LIMIT {HEAVY};
+         CREATE TEMP TABLE k AS WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250) SELECT i FROM k;
+         INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at)
+           SELECT printf('hr-%d-%d', h.n, k.i), (SELECT id FROM review_cycles LIMIT 1), h.id,
+                  (SELECT id FROM people WHERE role = 'admin'), 3, 'Fine work.', '2026-02-01T00:00:00Z' FROM heavy h, k;
+         INSERT INTO objectives (id, owner_id, title, status, progress)
+           SELECT printf('ho-%d-%d', h.n, k.i), h.id, 'Ship it', 'on_track', 50 FROM heavy h, k;
+         INSERT INTO feedback (id, to_id, from_id, text, given_at)
+           SELECT printf('hf-%d-%d', h.n, k.i), h.id, (SELECT id FROM people WHERE role = 'admin'), 'Thanks!',
+                  '2026-03-01T00:00:00Z' FROM heavy h, k;
+         INSERT INTO one_on_ones (id, person_id, manager_id, held_on)
+           SELECT printf('hm-%d-%d', h.n, k.i), h.id, NULL, '2026-03-01' FROM heavy h, k;
+         -- Their own history from the generator goes, so each has exactly 1,000 records.
+         DELETE FROM reviews WHERE subject_id IN (SELECT id FROM heavy) AND id NOT LIKE 'hr-%';
+         DELETE FROM objectives WHERE owner_id IN (SELECT id FROM heavy) AND id NOT LIKE 'ho-%';
+         DELETE FROM feedback WHERE to_id IN (SELECT id FROM heavy) AND id NOT LIKE 'hf-%';
+         DELETE FROM one_on_ones WHERE person_id IN (SELECT id FROM heavy) AND id NOT LIKE 'hm-%';
+         UPDATE people SET manager_id = NULL WHERE manager_id IN (SELECT id FROM heavy);
+         UPDATE feedback SET from_id = (SELECT id FROM people WHERE role = 'admin') WHERE from_id IN (SELECT id FROM heavy);
+         COMMIT;
+         PRAGMA journal_mode = DELETE;  -- one self-contained file to copy
+         VACUUM;"
+    ))
+    .unwrap();
+    drop(conn);
+    std::fs::rename(&partial, &path).unwrap();
+    let (people, records) = size(&path);
+    println!("Generated {} ({people} people, {records} history records) in {:.1?}", path.display(), started.elapsed());
+    path
+}
+
+/// People and history records (reviews, objectives, feedback, 1:1 meetings and their notes) in a workspace.
+pub fn size(path: &Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM people),
+                (SELECT count(*) FROM reviews) + (SELECT count(*) FROM objectives) + (SELECT count(*) FROM feedback)
+                + (SELECT count(*) FROM one_on_ones) + (SELECT count(*) FROM one_on_one_notes)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+/// The ids of the heavy people, in the order they were made.
+pub fn heavy_ids(ws_path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(ws_path).unwrap();
+    let mut stmt = conn.prepare("SELECT subject_id FROM reviews WHERE id LIKE 'hr-%-1' ORDER BY id").unwrap();
+    let ids = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<String>, _>>().unwrap();
+    assert_eq!(ids.len(), HEAVY);
+    ids
+}
+
+/// A private copy of `template` to change, in `dir`.
+pub fn copy_of(template: &Path, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::copy(template, &path).unwrap();
+    path
 }
 
 /// Opens the workspace with its admin as the actor.
@@ -28,4 +128,34 @@ pub fn open_admin(path: &Path) -> (Workspace, Actor) {
     let id = access::first_admin(&ws).unwrap().unwrap();
     let admin = access::admin(&ws, &id, Source::Cli).unwrap();
     (ws, admin)
+}
+
+/// The `p`-th percentile (0–100) of `times`.
+pub fn percentile(times: &[Duration], p: f64) -> Duration {
+    assert!(!times.is_empty(), "no time was measured");
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// One line of the results table: `what` took `measured` (`statistic`: "p95", "median"…) against
+/// `budget`. Printed, and added to the rows that `make bench` writes into bench/results.md.
+pub fn record(what: &str, statistic: &str, measured: Duration, budget: Duration, budget_text: &str) {
+    let ratio = measured.as_secs_f64() / budget.as_secs_f64();
+    let verdict = if ratio <= 1.0 { "within budget" } else { "**over budget**" };
+    let line = format!("| {what} | {statistic} {measured:.2?} | {budget_text} | {ratio:.2} {verdict} |");
+    println!("{line}");
+    let mut rows =
+        std::fs::OpenOptions::new().create(true).append(true).open(data_dir().join("results-rows.md")).unwrap();
+    writeln!(rows, "{line}").unwrap();
+}
+
+/// A line of the results table that is a fact, not a budget (the size of what was measured, a reference time).
+pub fn note(what: &str, value: &str) {
+    let line = format!("| {what} | {value} | — | — |");
+    println!("{line}");
+    let mut rows =
+        std::fs::OpenOptions::new().create(true).append(true).open(data_dir().join("results-rows.md")).unwrap();
+    writeln!(rows, "{line}").unwrap();
 }

@@ -114,10 +114,17 @@ pub fn end_all_tx(tx: &Transaction, person_id: &str) -> Result<()> {
     Ok(())
 }
 
+fn idle_minutes_tx(tx: &Transaction) -> Result<i64> {
+    Ok(settings::get_tx(tx, settings::IDLE_MINUTES)?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_IDLE_MINUTES))
+}
+
 fn idle_limit_tx(tx: &Transaction) -> Result<Duration> {
-    let minutes =
-        settings::get_tx(tx, settings::IDLE_MINUTES)?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_IDLE_MINUTES);
-    Ok(Duration::minutes(minutes))
+    Ok(Duration::minutes(idle_minutes_tx(tx)?))
+}
+
+/// How many minutes a signed-in window may stay idle before it must sign in again.
+pub fn idle_minutes(ws: &Workspace) -> Result<i64> {
+    ws.read(idle_minutes_tx)
 }
 
 /// The person behind a session token, if the session is still good: not idle too long, the person
@@ -151,14 +158,27 @@ pub fn check(ws: &Workspace, token: &str, at: DateTime<Utc>) -> Result<SessionPe
     })?
 }
 
-/// Sets how long a session may stay idle (admin only).
-pub fn set_idle_minutes(ws: &Workspace, actor: &Actor, minutes: i64) -> Result<()> {
+/// Sets how long a session may stay idle (admin only, audited); returns the minutes now in force.
+pub fn set_idle_minutes(ws: &Workspace, actor: &Actor, minutes: i64) -> Result<i64> {
     if !(1..=24 * 60).contains(&minutes) {
-        return Err(Error::invalid_input(format!("{minutes} minutes is not possible: choose 1 to 1440 minutes.")));
+        return Err(Error::invalid_input(format!(
+            "{minutes} minutes is not possible: choose 1 to 1440 minutes (24 hours)."
+        )));
     }
     ws.write(|tx| {
         super::require_admin_tx(tx, actor)?;
-        settings::set_tx(tx, settings::IDLE_MINUTES, Some(&minutes.to_string()))
+        let before = idle_minutes_tx(tx)?;
+        if before != minutes {
+            settings::set_tx(tx, settings::IDLE_MINUTES, Some(&minutes.to_string()))?;
+            let entry = Entry {
+                action: Action::SessionTimeoutChanged,
+                subject: None,
+                before: Some(json!({ "idleMinutes": before })),
+                after: Some(json!({ "idleMinutes": minutes })),
+            };
+            audit::record_tx(tx, actor, &people::new_id(), entry)?;
+        }
+        Ok(minutes)
     })
 }
 

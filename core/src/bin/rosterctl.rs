@@ -13,7 +13,7 @@ use roster_core::directory::{self, Query, SortKey, View};
 use roster_core::lifecycle::{self, Handover};
 use roster_core::review_cycles::{self, Cycle, NewCycle};
 use roster_core::subscription::{self, Subscription};
-use roster_core::{access, erase, history, license, mail, merge, workspace, Error, Workspace};
+use roster_core::{access, demo, erase, history, license, mail, merge, workspace, Error, Workspace};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -95,7 +95,7 @@ enum ViewArg {
 enum Command {
     /// Create the company and its first admin in a new workspace.
     Init(CompanyArgs),
-    /// Create a demo company: about 250 people with their history.
+    /// Create a demo company: about 250 people with their history (or as many as --people says).
     Demo {
         #[arg(long, default_value = "Northwind Labs")]
         company: String,
@@ -110,6 +110,9 @@ enum Command {
         /// Makes the generated company reproducible.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How many people, the admin included: try Roster with a large company.
+        #[arg(long, default_value_t = demo::Size::STANDARD_PEOPLE)]
+        people: usize,
     },
     /// List people: Billable Accounts (default), Deactivated Accounts or all.
     List {
@@ -216,6 +219,24 @@ enum Command {
     /// Import once from the configured HRIS source (folder or SFTP), as the automatic import does:
     /// for cron while the app is closed.
     Sync,
+    /// Show how imports apply, or change it: people missing from the file, the safeguard, the code page.
+    ImportRules {
+        /// People in Roster but not in the file: left alone (partial) or deactivated (full).
+        #[arg(long, value_enum)]
+        missing: Option<MissingArg>,
+        /// Hold automatic imports that would deactivate more than this percent of the active people.
+        #[arg(long, value_name = "PERCENT")]
+        threshold: Option<i64>,
+        /// The code page of files that are not UTF-8, e.g. windows-1252.
+        #[arg(long, value_name = "CODE PAGE")]
+        fallback_encoding: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MissingArg {
+    Partial,
+    Full,
 }
 
 fn main() -> ExitCode {
@@ -264,9 +285,9 @@ fn run(cli: &Cli) -> Result<(), Error> {
                 format!("Created {} in {}.", setup.company_name, path.display())
             });
         }
-        Command::Demo { company: name, seats, admin_first_name, admin_last_name, admin_email, seed } => {
+        Command::Demo { company: name, seats, admin_first_name, admin_last_name, admin_email, seed, people } => {
             let setup = setup(name, *seats, admin_first_name, admin_last_name, admin_email, true);
-            company::create(&ws, &setup, Source::Cli, *seed)?;
+            company::create_sized(&ws, &setup, Source::Cli, demo::Size { people: *people, seed: *seed })?;
             let usage = license::usage(&ws)?;
             print(cli.json, &usage, |u| {
                 format!(
@@ -428,7 +449,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
             print(cli.json, &erased, |e| e.summary.clone());
         }
         Command::SessionTimeout { minutes } => {
-            sessions::set_idle_minutes(&ws, &admin()?, *minutes)?;
+            let minutes = sessions::set_idle_minutes(&ws, &admin()?, *minutes)?;
             print(cli.json, &serde_json::json!({ "minutes": minutes }), |_| {
                 format!("Idle windows sign out after {minutes} minutes.")
             });
@@ -471,6 +492,32 @@ fn run(cli: &Cli) -> Result<(), Error> {
                     run.message.unwrap_or_else(|| "The sync failed: see the import history.".into()),
                 ));
             }
+        }
+        Command::ImportRules { missing, threshold, fallback_encoding } => {
+            let mut rules = roster_core::hris::source::get(&ws)?.rules;
+            if missing.is_some() || threshold.is_some() || fallback_encoding.is_some() {
+                if let Some(m) = missing {
+                    rules.missing = match m {
+                        MissingArg::Partial => roster_core::hris::Missing::Partial,
+                        MissingArg::Full => roster_core::hris::Missing::Full,
+                    };
+                }
+                rules.threshold_percent = threshold.unwrap_or(rules.threshold_percent);
+                rules.fallback_encoding = fallback_encoding.clone().unwrap_or(rules.fallback_encoding);
+                rules = roster_core::hris::source::set_rules(&ws, &admin()?, &rules)?.rules;
+            }
+            print(cli.json, &rules, |r| {
+                format!(
+                    "People missing from the file: {}\nSafeguard: hold automatic imports that deactivate more than {}% \
+                     of the active people\nFiles that are not UTF-8 are read as {}",
+                    match r.missing {
+                        roster_core::hris::Missing::Partial => "left alone (partial)",
+                        roster_core::hris::Missing::Full => "deactivated (full)",
+                    },
+                    r.threshold_percent,
+                    r.fallback_encoding
+                )
+            });
         }
         Command::Import { file, dry_run } => {
             let bytes = std::fs::read(file).map_err(|e| {

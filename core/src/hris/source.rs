@@ -17,6 +17,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::plan::{self, Missing};
 use super::{folder, sftp, ImportFile};
 use crate::access::require_admin_tx;
 use crate::audit::{self, Action, Actor, Entry};
@@ -103,7 +104,23 @@ pub struct SourceView {
     /// "Run automatic imports".
     pub automatic: bool,
     pub interval_minutes: i64,
+    pub rules: Rules,
 }
+
+/// How the source's files are applied: people missing from the file, the safeguard of automatic
+/// imports, and the code page of files that are not UTF-8.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    pub missing: Missing,
+    /// An automatic import that would deactivate more than this share of the active people is held for review.
+    pub threshold_percent: i64,
+    /// How a file that is not UTF-8 is read, e.g. `windows-1252` (Excel's).
+    pub fallback_encoding: String,
+}
+
+/// The safeguard's threshold: 1% to 100% of the active people.
+pub const THRESHOLD_PERCENT: std::ops::RangeInclusive<i64> = 1..=100;
 
 /// The newest matching file and where it came from.
 pub struct Fetched {
@@ -197,8 +214,14 @@ fn secret_account(workspace_id: &str) -> String {
     format!("sftp:{workspace_id}")
 }
 
+fn rules_tx(tx: &Transaction) -> Result<Rules> {
+    let s = plan::settings_tx(tx)?;
+    Ok(Rules { missing: s.missing, threshold_percent: s.threshold_percent, fallback_encoding: s.fallback_encoding })
+}
+
 fn view(ws: &Workspace) -> Result<SourceView> {
-    let (stored, workspace_id) = ws.read(|tx| Ok((stored_tx(tx)?, settings::workspace_id_tx(tx)?)))?;
+    let (stored, rules, workspace_id) =
+        ws.read(|tx| Ok((stored_tx(tx)?, rules_tx(tx)?, settings::workspace_id_tx(tx)?)))?;
     let keyring = secrets::availability();
     let secret_stored = match (&workspace_id, keyring.available) {
         // A keyring that fails to answer (locked, say) must not hide the rest of the settings.
@@ -212,6 +235,7 @@ fn view(ws: &Workspace) -> Result<SourceView> {
         keyring,
         automatic: stored.automatic,
         interval_minutes: stored.interval_minutes,
+        rules,
     })
 }
 
@@ -460,6 +484,47 @@ pub fn set_interval(ws: &Workspace, actor: &Actor, minutes: i64) -> Result<Sourc
             subject: None,
             before: Some(json!({ "intervalMinutes": before })),
             after: Some(json!({ "intervalMinutes": minutes })),
+        };
+        audit::record_tx(tx, actor, &people::new_id(), entry)
+    })?;
+    view(ws)
+}
+
+/// Admin only, audited: how the source's files are applied (see `Rules`). The code page is checked
+/// and kept under its standard name.
+pub fn set_rules(ws: &Workspace, actor: &Actor, rules: &Rules) -> Result<SourceView> {
+    if !THRESHOLD_PERCENT.contains(&rules.threshold_percent) {
+        return Err(Error::invalid_input(format!(
+            "The safeguard holds automatic imports that would deactivate more than 1% to 100% of the active people, \
+             not {}%: choose a share in that range (10% is the default).",
+            rules.threshold_percent
+        )));
+    }
+    let label = rules.fallback_encoding.trim();
+    let encoding =
+        encoding_rs::Encoding::for_label(label.as_bytes()).filter(|e| e.output_encoding() == *e).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "“{label}” is not a code page Roster can read files in: choose windows-1252 (Excel's), \
+                 iso-8859-15 or another single-byte code page."
+            ))
+        })?;
+    let rules = Rules { fallback_encoding: encoding.name().to_lowercase(), ..rules.clone() };
+    ws.write(|tx| {
+        require_admin_tx(tx, actor)?;
+        let before = rules_tx(tx)?;
+        if before == rules {
+            return Ok(());
+        }
+        ensure_row_tx(tx)?;
+        tx.execute(
+            "UPDATE import_source SET missing = ?1, threshold_percent = ?2, fallback_encoding = ?3 WHERE id = 1",
+            params![rules.missing.as_str(), rules.threshold_percent, rules.fallback_encoding],
+        )?;
+        let entry = Entry {
+            action: Action::ImportRulesChanged,
+            subject: None,
+            before: Some(json!(before)),
+            after: Some(json!(rules)),
         };
         audit::record_tx(tx, actor, &people::new_id(), entry)
     })?;

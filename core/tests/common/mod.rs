@@ -4,7 +4,7 @@
 use roster_core::audit::{Actor, Source};
 use roster_core::company::{self, Setup};
 use roster_core::people::{self, NewPerson, Role};
-use roster_core::{access, Workspace};
+use roster_core::{access, demo, Workspace};
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 
@@ -36,9 +36,14 @@ pub fn company(seats: i64) -> Company {
 }
 
 pub fn demo_company() -> Company {
+    demo_company_of(demo::Size::standard(7))
+}
+
+/// A demo company of another size or seed: another shape of company and history.
+pub fn demo_company_of(size: demo::Size) -> Company {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(&dir.path().join("w.roster")).unwrap();
-    let admin_id = company::create(&ws, &setup(250, true), Source::Cli, 7).unwrap();
+    let admin_id = company::create_sized(&ws, &setup(size.people as i64 + 10, true), Source::Cli, size).unwrap();
     let admin = access::admin(&ws, &admin_id, Source::Cli).unwrap();
     Company { dir, ws, admin }
 }

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use roster_core::holds::{self, Hold};
 use roster_core::hris::import_actor;
-use roster_core::hris::source::{self, ConnectionTest, SourceSettings, SourceView};
+use roster_core::hris::source::{self, ConnectionTest, Rules, SourceSettings, SourceView};
 use roster_core::hris::sync;
 use roster_core::hris::{self, ImportFile, Mapping, Plan, Run, RunDetail, RunsPage, Sample, Trigger};
 use roster_core::{Error, Result};
@@ -59,6 +59,11 @@ pub async fn set_automatic_imports(admin: Admin, on: bool) -> Result<SourceView>
 #[tauri::command]
 pub async fn set_import_interval(admin: Admin, minutes: i64) -> Result<SourceView> {
     blocking(move || source::set_interval(&admin.ws, &admin.actor, minutes)).await
+}
+
+#[tauri::command]
+pub async fn set_import_rules(admin: Admin, rules: Rules) -> Result<SourceView> {
+    blocking(move || source::set_rules(&admin.ws, &admin.actor, &rules)).await
 }
 
 #[tauri::command]

@@ -14,6 +14,17 @@ import { announceRun, countsSummary, outcomeBadge, runHref } from './import-run.
 import { mountImportMapping } from './import-mapping.js';
 
 const DEFAULT_PATTERN = '*.csv';
+// Code pages HRIS exports come in when they are not UTF-8 (values: encoding_rs's names, lower-cased).
+const CODE_PAGES = [
+  ['windows-1252', 'windows-1252 (Excel, Western European)'],
+  ['iso-8859-15', 'iso-8859-15 (Western European with €)'],
+  ['windows-1250', 'windows-1250 (Central European)'],
+  ['windows-1251', 'windows-1251 (Cyrillic)'],
+  ['windows-1253', 'windows-1253 (Greek)'],
+  ['windows-1254', 'windows-1254 (Turkish)'],
+  ['windows-1257', 'windows-1257 (Baltic)'],
+  ['macintosh', 'macintosh (Mac Roman)'],
+];
 const RUNNING_POLL_MS = 2000;
 
 const everyText = (minutes) => `While Roster is open, it imports the newest file every ${plural(minutes, 'minute', 'minutes')}. Off: nothing runs by itself; Import now still works.`;
@@ -398,12 +409,61 @@ export function mountIntegrations(container) {
     };
   }
 
+  // ── How imports apply: people missing from the file, the safeguard, the code page ──
+  function rulesCard(v) {
+    const rules = v.rules;
+    const missing = h('select', { class: 'input', 'data-testid': 'import-missing' },
+      h('option', { value: 'partial' }, 'Left alone: the file may list only part of the company'),
+      h('option', { value: 'full' }, 'Deactivated: the file lists the whole company'));
+    missing.value = rules.missing;
+    const threshold = input('import-threshold', {
+      type: 'number', min: 1, max: 100, step: 1, inputmode: 'numeric', class: 'input interval-input', value: String(rules.thresholdPercent),
+    });
+    const encoding = h('select', { class: 'input', 'data-testid': 'import-encoding' },
+      ...CODE_PAGES.map(([value, label]) => h('option', { value }, label)));
+    if (!CODE_PAGES.some(([value]) => value === rules.fallbackEncoding)) {
+      encoding.append(h('option', { value: rules.fallbackEncoding }, rules.fallbackEncoding));
+    }
+    encoding.value = rules.fallbackEncoding;
+    const error = formError('import-rules-error');
+    const save = h('button', { type: 'submit', class: 'button', 'data-testid': 'import-rules-save' }, 'Save rules');
+    const form = h('form', { class: 'card admin-card', 'data-testid': 'import-rules', novalidate: true },
+      h('h2', { class: 'card-title' }, 'How imports apply'),
+      field('People in Roster but missing from the file', missing,
+        'Admins and people with a sync hold are never deactivated this way.'),
+      field('Safeguard', h('span', null, 'Hold an automatic import for review when it would deactivate more than ', threshold, ' % of the active people'),
+        'Empty files, and files with fewer than half the rows of the last applied one, are held too.'),
+      field('Files that are not UTF-8 are read as', encoding, 'Excel on Windows saves CSV files in windows-1252.'),
+      error.el,
+      h('div', { class: 'form-actions' }, save));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.clear();
+      const percent = Number(threshold.value);
+      if (threshold.value.trim() === '' || !Number.isInteger(percent)) {
+        error.show('Enter the safeguard as a whole number of percent, from 1 to 100.');
+        return;
+      }
+      save.disabled = true;
+      try {
+        view = await api.setImportRules({ missing: missing.value, thresholdPercent: percent, fallbackEncoding: encoding.value });
+        if (gone) return;
+        showToast({ message: 'Import rules saved. The next import applies them.' });
+      } catch (err) {
+        if (!gone) error.show(err.message);
+      } finally {
+        if (!gone) save.disabled = false;
+      }
+    });
+    return form;
+  }
+
   function render(v, { thenTest = false } = {}) {
     view = v;
     showSchedule(v);
     const source = sourceCard(v);
     const connection = connectionCard(v, source);
-    fill(section, header(), automaticCard, source.el, connection.el, mapping.el);
+    fill(section, header(), automaticCard, source.el, connection.el, rulesCard(v), mapping.el);
     if (thenTest) connection.run();
   }
 

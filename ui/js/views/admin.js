@@ -1,5 +1,5 @@
 // Admin: a side nav (Mail, Outbox, Subscription, Review cycles, Integrations,
-// Imports) and the page chosen by the route #/admin/<page>. A page marked
+// Imports, Sign-in) and the page chosen by the route #/admin/<page>. A page marked
 // `detail` also has pages of its own: #/admin/imports/<run id>.
 import { h, fill } from '../components/dom.js';
 import { mountMailSettings } from './admin-mail.js';
@@ -8,6 +8,7 @@ import { mountSubscription } from './admin-subscription.js';
 import { mountCycles } from './admin-cycles.js';
 import { mountIntegrations } from './admin-integrations.js';
 import { mountImports } from './admin-imports.js';
+import { mountSignInSettings } from './admin-sign-in.js';
 
 const PAGES = [
   { key: 'mail', label: 'Mail', mount: mountMailSettings },
@@ -16,6 +17,7 @@ const PAGES = [
   { key: 'cycles', label: 'Review cycles', mount: mountCycles },
   { key: 'integrations', label: 'Integrations', mount: mountIntegrations },
   { key: 'imports', label: 'Imports', mount: mountImports, detail: true },
+  { key: 'sign-in', label: 'Sign-in', mount: mountSignInSettings },
 ];
 
 export const ADMIN_PAGES = PAGES.map((p) => p.key);

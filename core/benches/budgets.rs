@@ -1,0 +1,216 @@
+//! The core's budgets of DESIGN.md, on the budgets' company (100,000 people, over a million history
+//! records, release build): a directory page, search as you type, deactivating 10,000 selected people,
+//! merging and deleting a person with 1,000 records. Criterion runs each; every single call is timed
+//! as well, for the percentile the budget names.
+
+mod common;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use roster_core::audit::Actor;
+use roster_core::directory::{self, Query, SortKey, View};
+use roster_core::lifecycle::{self, Handover};
+use roster_core::{erase, merge, Workspace};
+
+const VIEWS: [View; 3] = [View::Billable, View::Deactivated, View::All];
+const SORTS: [SortKey; 7] = [
+    SortKey::Name,
+    SortKey::Email,
+    SortKey::Title,
+    SortKey::Department,
+    SortKey::Manager,
+    SortKey::Location,
+    SortKey::Status,
+];
+
+/// What an admin types into the search field, one keystroke at a time.
+const TYPED: &[&str] = &["jonas", "engineer", "maya costa", "sales manager", "northwind", "zz", "ana berl", "support"];
+
+/// Runs `f` under criterion as `name`; returns the time of every call, criterion's warm-up included.
+/// `f` gets the call's number and returns how long the part to measure took.
+fn timed(group: &mut BenchmarkGroup<WallTime>, name: &str, mut f: impl FnMut(u64) -> Duration) -> Vec<Duration> {
+    let times = RefCell::new(Vec::new());
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for i in 0..iters {
+                let took = f(i);
+                times.borrow_mut().push(took);
+                total += took;
+            }
+            total
+        })
+    });
+    times.into_inner()
+}
+
+fn directory_pages(c: &mut Criterion, path: &Path) {
+    let (ws, _) = common::open_admin(path);
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut worst = (Duration::ZERO, String::new());
+    let mut group = c.benchmark_group("directory");
+    let times = timed(&mut group, "a page of 100 rows", |i| {
+        let combo = i as usize % (VIEWS.len() * SORTS.len() * 2);
+        let query = Query {
+            view: VIEWS[combo % 3],
+            sort: SORTS[combo / 3 % 7],
+            desc: combo >= VIEWS.len() * SORTS.len(),
+            search: String::new(),
+        };
+        let offset = rng.i64(0..query_total(&ws, &query).max(1));
+        let started = Instant::now();
+        let page = directory::page(&ws, &query, offset, 100).unwrap();
+        let took = started.elapsed();
+        assert!(!page.rows.is_empty() || page.total == 0);
+        if took > worst.0 {
+            worst = (
+                took,
+                format!(
+                    "{:?} by {:?}{} from row {offset}",
+                    query.view,
+                    query.sort,
+                    if query.desc { " desc" } else { "" }
+                ),
+            );
+        }
+        took
+    });
+    group.finish();
+    println!("slowest page: {:.2?}, {}", worst.0, worst.1);
+    let p95 = common::percentile(&times, 95.0);
+    common::record("a directory page (100 rows, any view, any sort, any position)", "p95", p95, ms(2.0), "p95 ≤ 2 ms");
+}
+
+fn query_total(ws: &Workspace, query: &Query) -> i64 {
+    directory::page(ws, query, 0, 1).unwrap().total
+}
+
+fn search_as_you_type(c: &mut Criterion, path: &Path) {
+    let (ws, _) = common::open_admin(path);
+    let keystrokes: Vec<String> =
+        TYPED.iter().flat_map(|word| (1..=word.len()).map(|n| word[..n].to_string())).collect();
+    let mut group = c.benchmark_group("directory");
+    let times = timed(&mut group, "search as you type", |i| {
+        let query = Query { search: keystrokes[i as usize % keystrokes.len()].clone(), ..Query::default() };
+        let started = Instant::now();
+        directory::page(&ws, &query, 0, 100).unwrap();
+        started.elapsed()
+    });
+    group.finish();
+    let p95 = common::percentile(&times, 95.0);
+    common::record("search as you type over name, email, title, department", "p95", p95, ms(5.0), "p95 ≤ 5 ms");
+}
+
+fn deactivate_10_000(c: &mut Criterion, path: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = common::copy_of(path, dir.path(), "deactivate.roster");
+    let (ws, admin) = common::open_admin(&copy);
+    // A shift-click range of 10,000 rows of Billable Accounts, managers among them (their reports
+    // go to nobody, each with its own audit entry); the admin is not in it.
+    let query = Query { sort: SortKey::Email, ..Query::default() };
+    let ids: Vec<String> = directory::ids(&ws, &query, Some((20_000, 30_000)))
+        .unwrap()
+        .into_iter()
+        .filter(|id| Some(id) != admin.id.as_ref())
+        .take(10_000)
+        .collect();
+    assert_eq!(ids.len(), 10_000);
+    let mut group = c.benchmark_group("lifecycle");
+    group.sample_size(10);
+    let times = timed(&mut group, "deactivate 10,000 selected people", |_| {
+        let started = Instant::now();
+        let change = lifecycle::deactivate(&ws, &admin, &ids, Some("Bench"), Some(&Handover::Nobody)).unwrap();
+        let took = started.elapsed();
+        assert_eq!(change.count, 10_000);
+        lifecycle::undo(&ws, &admin, &change.change_id).unwrap(); // not measured
+        took
+    });
+    group.finish();
+    let p95 = common::percentile(&times, 95.0);
+    common::record("deactivate 10,000 selected people (with audit)", "p95", p95, ms(150.0), "≤ 150 ms");
+}
+
+/// Copies of the company whose heavy people are merged or deleted one per call; a fresh copy is made
+/// (not measured) when one runs out.
+struct Heavy<'a> {
+    template: &'a Path,
+    dir: tempfile::TempDir,
+    copies: usize,
+    open: Option<(Workspace, Actor, Vec<String>)>,
+}
+
+impl Heavy<'_> {
+    fn next(&mut self) -> (&Workspace, &Actor, String) {
+        if self.open.as_ref().is_none_or(|(_, _, left)| left.is_empty()) {
+            self.open = None; // closes the copy before the next one is made
+            self.copies += 1;
+            let copy = common::copy_of(self.template, self.dir.path(), &format!("copy{}.roster", self.copies));
+            let heavy = common::heavy_ids(&copy);
+            let (ws, admin) = common::open_admin(&copy);
+            self.open = Some((ws, admin, heavy));
+        }
+        let (ws, admin, left) = self.open.as_mut().unwrap();
+        let id = left.pop().unwrap();
+        (ws, admin, id)
+    }
+}
+
+fn merge_and_delete(c: &mut Criterion, path: &Path) {
+    let mut heavy = Heavy { template: path, dir: tempfile::tempdir().unwrap(), copies: 0, open: None };
+    let mut group = c.benchmark_group("merge and delete");
+    group.sample_size(10);
+    let merges = timed(&mut group, "merge a person with 1,000 records", |_| {
+        let (ws, admin, source) = heavy.next();
+        let destination = directory::ids(ws, &Query::default(), Some((500, 500))).unwrap().remove(0);
+        let started = Instant::now();
+        let merged = merge::merge(ws, admin, &source, &destination, &[]).unwrap();
+        let took = started.elapsed();
+        assert!(merged.counts.total() >= 1_000, "{:?}", merged.counts);
+        took
+    });
+    let deletes = timed(&mut group, "delete a person with 1,000 records, WAL truncated", |_| {
+        let (ws, admin, id) = heavy.next();
+        let keys = vec![id];
+        let name = erase::preview(ws, &keys).unwrap().confirmation;
+        let started = Instant::now();
+        let erased = erase::erase(ws, admin, &keys, &name).unwrap();
+        let took = started.elapsed();
+        assert_eq!(erased.counts.total(), 1_000, "{:?}", erased.counts);
+        took
+    });
+    group.finish();
+    common::record(
+        "merge of a person with 1,000 records",
+        "p95",
+        common::percentile(&merges, 95.0),
+        ms(50.0),
+        "≤ 50 ms",
+    );
+    let what = "delete of a person with 1,000 records, WAL truncated";
+    common::record(what, "p95", common::percentile(&deletes, 95.0), ms(50.0), "≤ 50 ms");
+}
+
+fn ms(millis: f64) -> Duration {
+    Duration::from_secs_f64(millis / 1000.0)
+}
+
+fn budgets(c: &mut Criterion) {
+    let path = common::big_company();
+    let (people, records) = common::size(&path);
+    common::note("the company measured", &format!("{people} people, {records} history records"));
+    directory_pages(c, &path);
+    search_as_you_type(c, &path);
+    deactivate_10_000(c, &path);
+    merge_and_delete(c, &path);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+    targets = budgets
+}
+criterion_main!(benches);
