@@ -260,23 +260,27 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     // Others' records that mention them by name: the audit log and "deactivated by".
     tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
     tx.execute("UPDATE audit SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
-    for needle in [id.as_str(), name.as_str(), email.as_str()] {
-        tx.execute(
-            "UPDATE audit SET before = replace(before, ?1, ?2), after = replace(after, ?1, ?2)
-             WHERE instr(coalesce(before, '') || coalesce(after, ''), ?1) > 0",
-            params![needle, DELETED],
-        )?;
-        tx.execute("UPDATE audit SET subject_name = ?2 WHERE subject_name = ?1", params![needle, DELETED])?;
-    }
+    // One pass through the log for all three (each pass reads every entry).
+    tx.execute(
+        "UPDATE audit SET before = replace(replace(replace(before, ?1, ?4), ?2, ?4), ?3, ?4),
+                          after = replace(replace(replace(after, ?1, ?4), ?2, ?4), ?3, ?4),
+                          subject_name = CASE WHEN subject_name IN (?1, ?2, ?3) THEN ?4 ELSE subject_name END
+         WHERE instr(coalesce(before, '') || coalesce(after, ''), ?1) > 0
+            OR instr(coalesce(before, '') || coalesce(after, ''), ?2) > 0
+            OR instr(coalesce(before, '') || coalesce(after, ''), ?3) > 0
+            OR subject_name IN (?1, ?2, ?3)",
+        params![id, name, email, DELETED],
+    )?;
     tx.execute("UPDATE people SET deactivated_by_name = ?2 WHERE deactivated_by_name = ?1", params![name, DELETED])?;
-    // Free text on other people's records that names them (a reason, a review, a note).
+    // Free text on other people's records that names them (a reason, a review, a note): one pass a table.
     for (table, column) in FREE_TEXT {
-        for needle in [name.as_str(), email.as_str()] {
-            tx.execute(
-                &format!("UPDATE {table} SET {column} = replace({column}, ?1, ?2) WHERE instr({column}, ?1) > 0"),
-                params![needle, DELETED],
-            )?;
-        }
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET {column} = replace(replace({column}, ?1, ?3), ?2, ?3)
+                 WHERE instr({column}, ?1) > 0 OR instr({column}, ?2) > 0"
+            ),
+            params![name, email, DELETED],
+        )?;
     }
     scrub_import_history_tx(tx, p)?;
     tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;

@@ -79,9 +79,10 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, S
 fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     let (active, inactive): (Vec<_>, Vec<_>) = resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "active");
     let chosen: HashSet<&str> = active.iter().map(|(p, _)| p.id.as_str()).collect();
+    // By the manager index (`+status`): the status index would read every active person, in name order.
     let mut stmt = tx.prepare_cached(
         "SELECT r.id, r.name, m.id, m.name FROM people r JOIN people m ON m.id = r.manager_id
-         WHERE r.manager_id = ?1 AND r.status = 'active' ORDER BY r.name COLLATE NOCASE",
+         WHERE r.manager_id = ?1 AND +r.status = 'active' ORDER BY r.name COLLATE NOCASE",
     )?;
     let mut reports = Vec::new();
     for (person, _) in &active {

@@ -123,9 +123,12 @@ pub fn find_by_email_tx(tx: &Transaction, email: &str) -> Result<Option<String>>
 pub fn resolve_tx(tx: &Transaction, key: &str) -> Result<PersonRef> {
     let key = key.trim();
     tx.prepare_cached(
+        // One indexed lookup each (an OR across the columns would read the whole table).
         "SELECT p.id, p.name FROM (
-             SELECT person_id AS id, 0 AS rank FROM aliases WHERE value = ?1
-             UNION ALL SELECT id, 1 FROM people WHERE id = ?1 OR email = ?1 OR employee_id = ?1
+             SELECT person_id AS id, 0 AS rank FROM aliases WHERE kind IN ('email', 'employee_id') AND value = ?1
+             UNION ALL SELECT id, 1 FROM people WHERE id = ?1
+             UNION ALL SELECT id, 1 FROM people WHERE email = ?1
+             UNION ALL SELECT id, 1 FROM people WHERE employee_id = ?1 COLLATE NOCASE
          ) k JOIN people p ON p.id = k.id ORDER BY k.rank LIMIT 1",
     )?
     .query_row([key], |r| Ok(PersonRef { id: r.get(0)?, name: r.get(1)? }))

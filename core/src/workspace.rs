@@ -4,7 +4,8 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/003_merge.sql"),
     include_str!("../migrations/004_hris.sql"),
     include_str!("../migrations/005_import_files.sql"),
+    include_str!("../migrations/006_indexes.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -30,6 +32,10 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 pub struct Workspace {
     conn: Mutex<Connection>,
+    /// Rows of `people` and `aliases` this connection changed so far (SQLite's update hook).
+    people_changes: Arc<AtomicU64>,
+    /// The directory's index of everyone, kept while people stay as they were.
+    pub(crate) directory_index: Mutex<Option<Arc<crate::directory::Index>>>,
     path: Option<PathBuf>,
     /// Held for the workspace's lifetime so a second Roster sees the file as taken.
     _lock: Option<File>,
@@ -126,16 +132,34 @@ impl Workspace {
                 .map_err(|e| unreadable(std::io::Error::other(e)))?;
         // Look before writing anything: a foreign or newer file must stay byte for byte as it was.
         check_identity(&conn, path)?;
-        let ws = Workspace { conn: Mutex::new(conn), path: Some(path.to_path_buf()), _lock: Some(file) };
+        let ws = Workspace::with(conn, Some(path.to_path_buf()), Some(file));
         ws.prepare().map_err(|e| unreadable(std::io::Error::other(e)))?;
         Ok(ws)
     }
 
     /// A private workspace in memory, for tests and benchmarks.
     pub fn in_memory() -> Result<Workspace> {
-        let ws = Workspace { conn: Mutex::new(Connection::open_in_memory()?), path: None, _lock: None };
+        let ws = Workspace::with(Connection::open_in_memory()?, None, None);
         ws.prepare()?;
         Ok(ws)
+    }
+
+    fn with(conn: Connection, path: Option<PathBuf>, lock: Option<File>) -> Workspace {
+        let people_changes = Arc::new(AtomicU64::new(0));
+        let counter = people_changes.clone();
+        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
+            if matches!(table, "people" | "aliases") {
+                counter.fetch_add(1, AtomicOrdering::Relaxed);
+            }
+        }));
+        Workspace { conn: Mutex::new(conn), people_changes, directory_index: Mutex::new(None), path, _lock: lock }
+    }
+
+    /// Which state of the people a read sees: this connection's changes to them, and other
+    /// connections' commits (`PRAGMA data_version`). The same version means the same people.
+    pub(crate) fn people_version_tx(&self, tx: &Transaction) -> Result<(u64, i64)> {
+        let others: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((self.people_changes.load(AtomicOrdering::Relaxed), others))
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -148,6 +172,8 @@ impl Workspace {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Deleted means gone: freed space is zeroed, not left holding old rows.
         conn.pragma_update(None, "secure_delete", true)?;
+        // 32 MiB of page cache: a change to thousands of people keeps its pages in memory until it commits.
+        conn.pragma_update(None, "cache_size", -32768)?;
         if self.path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;

@@ -1,0 +1,168 @@
+//! The Company Directory: Billable Accounts, Deactivated Accounts and All, searched, sorted and read
+//! one page at a time so the app stays smooth however large the company is (see `index`).
+
+mod index;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::Transaction;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::people::PersonRef;
+use crate::workspace::Workspace;
+pub(crate) use index::Index;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Active people: the ones who count toward seats.
+    #[default]
+    Billable,
+    Deactivated,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Name,
+    Email,
+    Title,
+    Department,
+    Manager,
+    Location,
+    Status,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Query {
+    pub view: View,
+    pub search: String,
+    pub sort: SortKey,
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub department: String,
+    pub location: String,
+    pub manager: Option<PersonRef>,
+    pub status: String,
+    pub deactivated_at: Option<String>,
+    pub deactivated_by: Option<String>,
+    pub reason: Option<String>,
+    /// The account this one was merged into.
+    pub merged_into: Option<PersonRef>,
+    /// Active direct reports.
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub billable: i64,
+    pub deactivated: i64,
+    pub all: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Rows matching the query (its view and search).
+    pub total: i64,
+    /// Per view, with the same search.
+    pub counts: Counts,
+    pub rows: Vec<Row>,
+}
+
+pub const MAX_PAGE: i64 = 500;
+
+/// The directory's index of the workspace's people as they are now: the one kept, or a new one.
+fn index_tx(ws: &Workspace, tx: &Transaction) -> Result<Arc<Index>> {
+    let version = ws.people_version_tx(tx)?;
+    let mut kept = ws.directory_index.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(index) = kept.as_ref().filter(|i| i.version() == version) {
+        return Ok(index.clone());
+    }
+    let index = Arc::new(Index::build(tx, version)?);
+    *kept = Some(index.clone());
+    Ok(index)
+}
+
+/// The rows of these people, in this order.
+fn rows_tx(tx: &Transaction, ids: &[&str]) -> Result<Vec<Row>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT p.id, p.name, p.email, p.title, p.department, p.location, m.id, m.name, p.status,
+                p.deactivated_at, p.deactivated_by_name, p.deactivation_reason,
+                (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'),
+                g.id, g.name
+         FROM people p LEFT JOIN people m ON m.id = p.manager_id LEFT JOIN people g ON g.id = p.merged_into_id
+         WHERE p.id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let mut rows: HashMap<String, Row> = stmt
+        .query_map([serde_json::to_string(ids).expect("ids serialise")], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                title: r.get(3)?,
+                department: r.get(4)?,
+                location: r.get(5)?,
+                manager: PersonRef::from_columns(r.get(6)?, r.get(7)?),
+                status: r.get(8)?,
+                deactivated_at: r.get(9)?,
+                deactivated_by: r.get(10)?,
+                reason: r.get(11)?,
+                reports: r.get(12)?,
+                merged_into: PersonRef::from_columns(r.get(13)?, r.get(14)?),
+            })
+        })?
+        .map(|row| row.map(|r| (r.id.clone(), r)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| rows.remove(*id)).collect())
+}
+
+/// One page of the directory: `limit` rows from position `offset` of `query`.
+pub fn page(ws: &Workspace, query: &Query, offset: i64, limit: i64) -> Result<Page> {
+    if !(1..=MAX_PAGE).contains(&limit) || offset < 0 {
+        return Err(Error::invalid_input(format!(
+            "A directory page is 1 to {MAX_PAGE} rows from position 0 or later (asked: {limit} rows from {offset})."
+        )));
+    }
+    ws.read(|tx| {
+        let index = index_tx(ws, tx)?;
+        let matches = index.matches(query);
+        let total = matches.positions.len() as i64;
+        let shown = matches.positions.iter().skip(offset as usize).take(limit as usize);
+        let ids: Vec<&str> = shown.map(|&at| index.id(at)).collect();
+        Ok(Page { total, counts: matches.counts.clone(), rows: rows_tx(tx, &ids)? })
+    })
+}
+
+/// The ids at positions `from..=to` of `query` in its order (a shift-click range), or every id of the
+/// query when no range is given ("select all shown").
+pub fn ids(ws: &Workspace, query: &Query, range: Option<(i64, i64)>) -> Result<Vec<String>> {
+    let (offset, limit) = match range {
+        Some((from, to)) => {
+            let (from, to) = (from.min(to), from.max(to));
+            if from < 0 {
+                return Err(Error::invalid_input("A range of rows starts at position 0 or later."));
+            }
+            (from, to - from + 1)
+        }
+        None => (0, i64::MAX),
+    };
+    ws.read(|tx| {
+        let index = index_tx(ws, tx)?;
+        let matches = index.matches(query);
+        let shown = matches.positions.iter().skip(offset as usize).take(limit as usize);
+        Ok(shown.map(|&at| index.id(at).to_string()).collect())
+    })
+}
