@@ -147,8 +147,7 @@ fn deactivate_10_000(c: &mut Criterion, path: &Path) {
         took
     });
     group.finish();
-    let p95 = common::percentile(&times, 95.0);
-    common::record("deactivate 10,000 selected people (with audit)", "p95", p95, ms(150.0), "≤ 150 ms");
+    common::record_typical("deactivate 10,000 selected people (with audit)", &times, ms(150.0), "≤ 150 ms");
 }
 
 /// Copies of the company whose heavy people are merged or deleted one per call; a fresh copy is made
@@ -200,15 +199,8 @@ fn merge_and_delete(c: &mut Criterion, path: &Path) {
         took
     });
     group.finish();
-    common::record(
-        "merge of a person with 1,000 records",
-        "p95",
-        common::percentile(&merges, 95.0),
-        ms(50.0),
-        "≤ 50 ms",
-    );
-    let what = "delete of a person with 1,000 records, WAL truncated";
-    common::record(what, "p95", common::percentile(&deletes, 95.0), ms(50.0), "≤ 50 ms");
+    common::record_typical("merge of a person with 1,000 records", &merges, ms(50.0), "≤ 50 ms");
+    common::record_typical("delete of a person with 1,000 records, WAL truncated", &deletes, ms(50.0), "≤ 50 ms");
 }
 
 fn ms(millis: f64) -> Duration {

@@ -2,7 +2,7 @@
 //! cannot sign in and does not count toward seats. Their direct reports are handed over in the same
 //! step, to someone or, explicitly, to nobody.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -58,18 +58,40 @@ pub struct Change {
     pub summary: String,
 }
 
-/// Resolves ids or emails, each once, in the order given, with their status.
+/// The ids of `people` as one JSON array, for `json_each`: one statement for all of them.
+fn ids_json<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    Value::from(ids.into_iter().collect::<Vec<_>>()).to_string()
+}
+
+/// Resolves ids or emails, each once, in the order given, with their status. Ids (what the app
+/// sends) are looked up together; anything else (an email, an old email) one by one.
 fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, String)>> {
     if keys.is_empty() {
         return Err(Error::invalid_input("Choose at least one person."));
+    }
+    let mut by_id: HashMap<String, (PersonRef, String)> = HashMap::new();
+    let mut found =
+        tx.prepare_cached("SELECT p.id, p.name, p.status FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value")?;
+    let rows = found.query_map([ids_json(keys.iter().map(|k| k.trim()))], |r| {
+        Ok((PersonRef { id: r.get(0)?, name: r.get(1)? }, r.get::<_, String>(2)?))
+    })?;
+    for row in rows {
+        let (person, status) = row?;
+        by_id.insert(person.id.clone(), (person, status));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(keys.len());
     let mut status = tx.prepare_cached("SELECT status FROM people WHERE id = ?1")?;
     for key in keys {
-        let subject = people::resolve_tx(tx, key)?;
+        let (subject, s) = match by_id.get(key.trim()) {
+            Some(found) => found.clone(),
+            None => {
+                let subject = people::resolve_tx(tx, key)?;
+                let s: String = status.query_row([&subject.id], |r| r.get(0))?;
+                (subject, s)
+            }
+        };
         if seen.insert(subject.id.clone()) {
-            let s: String = status.query_row([&subject.id], |r| r.get(0))?;
             out.push((subject, s));
         }
     }
@@ -78,24 +100,23 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, S
 
 fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     let (active, inactive): (Vec<_>, Vec<_>) = resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "active");
-    let chosen: HashSet<&str> = active.iter().map(|(p, _)| p.id.as_str()).collect();
-    // By the manager index (`+status`): the status index would read every active person, in name order.
+    let chosen: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (p, _))| (p.id.as_str(), i)).collect();
+    // All their active reports at once, by the manager index (`+status`: the status index would read
+    // every active person).
     let mut stmt = tx.prepare_cached(
         "SELECT r.id, r.name, m.id, m.name FROM people r JOIN people m ON m.id = r.manager_id
-         WHERE r.manager_id = ?1 AND +r.status = 'active' ORDER BY r.name COLLATE NOCASE",
+         WHERE r.manager_id IN (SELECT value FROM json_each(?1)) AND +r.status = 'active'",
     )?;
-    let mut reports = Vec::new();
-    for (person, _) in &active {
-        let rows = stmt.query_map([&person.id], |r| {
+    let mut reports: Vec<Report> = stmt
+        .query_map([ids_json(chosen.keys().copied())], |r| {
             Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id: r.get(2)?, manager_name: r.get(3)? })
-        })?;
-        for report in rows {
-            let report = report?;
-            if !chosen.contains(report.id.as_str()) {
-                reports.push(report);
-            }
-        }
-    }
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|report| !chosen.contains_key(report.id.as_str()))
+        .collect();
+    // In the order the people were given, each one's reports by name.
+    reports.sort_by_cached_key(|r| (chosen[r.manager_id.as_str()], r.name.to_lowercase(), r.id.clone()));
     Ok(Plan {
         people: active.into_iter().map(|(p, _)| p).collect(),
         already_deactivated: inactive.into_iter().map(|(p, _)| p).collect(),
@@ -183,26 +204,27 @@ fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>
     Ok(Some(target))
 }
 
-fn set_manager_tx(
+/// Gives these people (each with their manager before, as `manager_json`) the manager of `after`,
+/// with an audit entry each.
+fn set_managers_tx(
     tx: &Transaction,
     actor: &Actor,
     change: &str,
-    report: &PersonRef,
-    before: Value,
+    reports: &[(PersonRef, Value)],
     after: Value,
 ) -> Result<()> {
-    let manager = after.get("managerId").and_then(Value::as_str);
-    let manager = match manager {
+    if reports.is_empty() {
+        return Ok(());
+    }
+    let manager = match after.get("managerId").and_then(Value::as_str) {
         Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
         None => None,
     };
-    tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id = ?2")?.execute(params![manager, report.id])?;
-    audit::record_tx(
-        tx,
-        actor,
-        change,
-        Entry { action: Action::ManagerChanged, subject: Some(report), before: Some(before), after: Some(after) },
-    )
+    let ids = ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
+    tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
+        .execute(params![manager, ids])?;
+    let entries = reports.iter().map(|(subject, before)| (subject, Some(before.clone()), Some(after.clone())));
+    audit::record_all_tx(tx, actor, change, Action::ManagerChanged, entries)
 }
 
 fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
@@ -237,31 +259,27 @@ pub fn deactivate(
         let target = handover_target_tx(tx, &plan, handover)?;
         let change = people::new_id();
         let at = time::now();
-        let mut update = tx.prepare_cached(
+        let ids = ids_json(plan.people.iter().map(|p| p.id.as_str()));
+        tx.prepare_cached(
             "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE id = ?4",
-        )?;
-        for person in &plan.people {
-            update.execute(params![at, actor.name, reason, person.id])?;
-            sessions::end_all_tx(tx, &person.id)?;
-            audit::record_tx(
-                tx,
-                actor,
-                &change,
-                Entry {
-                    action: Action::Deactivated,
-                    subject: Some(person),
-                    before: Some(json!({ "status": "active" })),
-                    after: Some(json!({ "status": "deactivated", "at": at, "reason": reason })),
-                },
-            )?;
-        }
-        for report in &plan.reports {
-            let subject = PersonRef { id: report.id.clone(), name: report.name.clone() };
-            let before = manager_json(Some(&report.manager_id), Some(&report.manager_name));
-            let after = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
-            set_manager_tx(tx, actor, &change, &subject, before, after)?;
-        }
+             WHERE id IN (SELECT value FROM json_each(?4))",
+        )?
+        .execute(params![at, actor.name, reason, ids])?;
+        sessions::end_all_of_tx(tx, &ids)?;
+        let before = json!({ "status": "active" });
+        let after = json!({ "status": "deactivated", "at": at, "reason": reason });
+        let entries = plan.people.iter().map(|p| (p, Some(before.clone()), Some(after.clone())));
+        audit::record_all_tx(tx, actor, &change, Action::Deactivated, entries)?;
+        let reports: Vec<(PersonRef, Value)> = plan
+            .reports
+            .iter()
+            .map(|r| {
+                let subject = PersonRef { id: r.id.clone(), name: r.name.clone() };
+                (subject, manager_json(Some(&r.manager_id), Some(&r.manager_name)))
+            })
+            .collect();
+        let after = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
+        set_managers_tx(tx, actor, &change, &reports, after)?;
         let mut summary = format!("Deactivated {}.", people_phrase(&plan.people));
         if !plan.reports.is_empty() {
             let n = plan.reports.len();
@@ -399,7 +417,7 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                 }
                 _ => {
                     let before = entry.after.clone().unwrap_or(Value::Null);
-                    set_manager_tx(tx, actor, &undo, subject, before, after)?;
+                    set_managers_tx(tx, actor, &undo, &[(subject.clone(), before)], after)?;
                 }
             }
         }

@@ -236,3 +236,31 @@ fn a_script_dry_runs_then_imports_an_hris_file() {
     let err = ctl.fails(&["import", "/nonexistent/hr.csv", "--dry-run"]);
     assert!(err["message"].as_str().unwrap().contains("Cannot read /nonexistent/hr.csv"), "{err}");
 }
+
+#[test]
+fn a_wrong_command_line_gets_the_same_code_and_message_as_any_error() {
+    let ctl = Ctl::new();
+    let err = ctl.fails(&["deactivate"]);
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("<PEOPLE>"), "{err}");
+    let err = ctl.fails(&["import-rules", "--threshold", "lots"]);
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("lots"), "{err}");
+    let help = ctl.run(&["--help"]);
+    assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("Usage"), "--help still helps");
+}
+
+#[test]
+fn a_script_reads_and_sets_how_imports_apply() {
+    let ctl = Ctl::new();
+    ctl.json(&["demo"]);
+    let rules = ctl.json(&["import-rules"]);
+    assert_eq!((rules["missing"].as_str(), rules["thresholdPercent"].as_i64()), (Some("partial"), Some(10)));
+    let rules =
+        ctl.json(&["import-rules", "--missing", "full", "--threshold", "5", "--fallback-encoding", "ISO-8859-15"]);
+    assert_eq!(rules["missing"], "full");
+    assert_eq!(rules["thresholdPercent"], 5);
+    assert_eq!(rules["fallbackEncoding"], "iso-8859-15");
+    assert_eq!(ctl.fails(&["import-rules", "--threshold", "0"])["code"], "invalid_input");
+    assert_eq!(ctl.json(&["import-rules"])["thresholdPercent"], 5, "a refused change changes nothing");
+}

@@ -142,9 +142,20 @@ pub fn percentile(times: &[Duration], p: f64) -> Duration {
 /// One line of the results table: `what` took `measured` (`statistic`: "p95", "median"…) against
 /// `budget`. Printed, and added to the rows that `make bench` writes into bench/results.md.
 pub fn record(what: &str, statistic: &str, measured: Duration, budget: Duration, budget_text: &str) {
+    record_with(what, &format!("{statistic} {measured:.2?}"), measured, budget, budget_text);
+}
+
+/// A budget without a percentile ("≤ 50 ms"): the ratio is of the median, and the p95 is shown beside it.
+pub fn record_typical(what: &str, times: &[Duration], budget: Duration, budget_text: &str) {
+    let (median, p95) = (percentile(times, 50.0), percentile(times, 95.0));
+    let measured = format!("median {median:.2?} (p95 {p95:.2?}, {} runs)", times.len());
+    record_with(what, &measured, median, budget, budget_text);
+}
+
+fn record_with(what: &str, measured_text: &str, measured: Duration, budget: Duration, budget_text: &str) {
     let ratio = measured.as_secs_f64() / budget.as_secs_f64();
     let verdict = if ratio <= 1.0 { "within budget" } else { "**over budget**" };
-    let line = format!("| {what} | {statistic} {measured:.2?} | {budget_text} | {ratio:.2} {verdict} |");
+    let line = format!("| {what} | {measured_text} | {budget_text} | {ratio:.2} {verdict} |");
     println!("{line}");
     let mut rows =
         std::fs::OpenOptions::new().create(true).append(true).open(data_dir().join("results-rows.md")).unwrap();

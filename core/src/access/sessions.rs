@@ -108,9 +108,15 @@ pub fn sign_out(ws: &Workspace, token: &str) -> Result<()> {
     })
 }
 
-/// Ends every session of these people (they were deactivated).
+/// Ends every session of this person (they were deactivated).
 pub fn end_all_tx(tx: &Transaction, person_id: &str) -> Result<()> {
     tx.prepare_cached("DELETE FROM sessions WHERE person_id = ?1")?.execute([person_id])?;
+    Ok(())
+}
+
+/// Ends every session of these people: `ids` is a JSON array of their ids.
+pub fn end_all_of_tx(tx: &Transaction, ids: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM sessions WHERE person_id IN (SELECT value FROM json_each(?1))")?.execute([ids])?;
     Ok(())
 }
 

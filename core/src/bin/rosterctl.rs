@@ -240,7 +240,22 @@ enum MissingArg {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print as usual; a wrong command line is an error like any other.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let message = e.to_string();
+            let message = message.trim().trim_start_matches("error: ");
+            let json = serde_json::json!({ "code": roster_core::Code::InvalidInput, "message": message });
+            if std::env::args().any(|a| a == "--json") {
+                println!("{json}");
+            } else {
+                eprintln!("{json}");
+            }
+            return ExitCode::from(2);
+        }
+    };
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -40,10 +40,13 @@ pub struct Index {
     masks: Vec<u64>,
     /// The last few searches and who matches them.
     searched: Mutex<Vec<(String, Arc<Vec<bool>>)>>,
-    orders: Mutex<Vec<((SortKey, bool), Arc<Vec<u32>>)>>,
+    orders: Mutex<Vec<(Order, Arc<Vec<u32>>)>>,
     /// The last few matches: scrolling one query asks for many pages of the same list.
     matches: Mutex<Vec<(Query, Arc<Matches>)>>,
 }
+
+/// A sort key and whether it is descending.
+type Order = (SortKey, bool);
 
 /// The positions (into `Index::people`) a query shows, in its order, and the counts per view.
 pub struct Matches {
