@@ -64,7 +64,7 @@ fn record(rows: &mut Vec<String>, what: &str, measured: &str, budget: &str, rati
 }
 
 /// Proportional memory (PSS, shared pages split between the processes that map them) of the running
-/// app and every process below it (WebKit's web and network processes), in bytes, and their names.
+/// app and every process below it (WebKit's web and network processes), in bytes, and each one's share.
 fn app_memory(binary: &Path) -> (u64, Vec<String>) {
     let mut parents: HashMap<u32, u32> = HashMap::new();
     let mut app = None;
@@ -199,7 +199,7 @@ async fn main() {
     let binary = std::fs::canonicalize(env!("CARGO_BIN_EXE_roster")).unwrap();
     let (memory, processes) = app_memory(&binary);
     let mib = memory as f64 / (1024.0 * 1024.0);
-    let what = format!("memory of the app with its WebKit processes, idle (PSS of {})", processes.join(", "));
+    let what = format!("memory of the app with its WebKit processes, idle (PSS: {})", processes.join(", "));
     record(&mut rows, &what, &format!("{mib:.0} MB"), "≤ 250 MB", Some(mib / 250.0));
 
     // Scrolling the whole list.

@@ -172,8 +172,6 @@ impl Workspace {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Deleted means gone: freed space is zeroed, not left holding old rows.
         conn.pragma_update(None, "secure_delete", true)?;
-        // 32 MiB of page cache: a change to thousands of people keeps its pages in memory until it commits.
-        conn.pragma_update(None, "cache_size", -32768)?;
         if self.path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
