@@ -777,6 +777,7 @@ async fn an_admin_sets_how_imports_apply_and_when_idle_windows_sign_out() {
     app.find("import-encoding").await.select_by_value("windows-1250").await.unwrap();
     app.click("import-rules-save").await;
     app.text_contains("toast", "Import rules saved").await;
+    look(&app, "import-rules");
     let rules = |db: &rusqlite::Connection| {
         db.query_row("SELECT missing, threshold_percent, fallback_encoding FROM import_source", [], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
