@@ -90,7 +90,7 @@ fn app_memory(binary: &Path) -> (u64, Vec<String>) {
         }
     };
     let mut total = 0;
-    let mut names = Vec::new();
+    let mut each = Vec::new();
     for &pid in parents.keys().filter(|&&pid| below(pid)) {
         let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         let pss = rollup
@@ -98,9 +98,10 @@ fn app_memory(binary: &Path) -> (u64, Vec<String>) {
             .find_map(|l| l.strip_prefix("Pss:"))
             .map_or(0, |kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().unwrap_or(0) * 1024);
         total += pss;
-        names.push(std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string());
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string();
+        each.push(format!("{name} {} MB", pss / (1024 * 1024)));
     }
-    (total, names)
+    (total, each)
 }
 
 /// Scrolls the list from top to bottom, one screen at a time as a person dragging the scrollbar does,
@@ -191,8 +192,13 @@ async fn main() {
     app.find_css("[data-testid=\"row\"][data-index=\"0\"] [data-testid=\"row-name\"]").await;
     let shown = signing_in.elapsed();
     let total = launch + shown;
-    let what = format!("launch to the directory shown ({PEOPLE} people; sign-in screen {launch:.0?} + directory after sign-in {shown:.0?})");
-    record(&mut rows, &what, &format!("{total:.0?}"), "≤ 1 s", Some(total.as_secs_f64()));
+    let what = format!(
+        "launch to the directory shown ({PEOPLE} people): the sign-in screen {} ms (WebDriver session and app start), \
+         then the directory {} ms after “Sign in”",
+        launch.as_millis(),
+        shown.as_millis()
+    );
+    record(&mut rows, &what, &format!("{} ms", total.as_millis()), "≤ 1 s", Some(total.as_secs_f64()));
 
     // Idle memory, once the directory has settled.
     tokio::time::sleep(Duration::from_secs(3)).await;
