@@ -164,3 +164,26 @@ fn an_impossible_page_is_refused() {
     assert_eq!(directory::page(&c.ws, &Query::default(), -1, 10).unwrap_err().code, Code::InvalidInput);
     assert_eq!(directory::page(&c.ws, &Query::default(), 0, 501).unwrap_err().code, Code::InvalidInput);
 }
+
+#[test]
+fn the_directory_shows_a_change_at_once_made_here_or_by_another_program() {
+    let c = company(10);
+    let jane = add(&c.ws, "Jane", "Doe", None);
+    let search = |text: &str| Query { search: text.into(), view: View::All, ..Query::default() };
+    let first = directory::page(&c.ws, &search("jane"), 0, 10).unwrap();
+    assert_eq!((first.counts.billable, first.counts.deactivated), (1, 0));
+    // A change through the workspace.
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
+    let page = directory::page(&c.ws, &search("jane"), 0, 10).unwrap();
+    assert_eq!((page.counts.billable, page.counts.deactivated), (0, 1));
+    assert_eq!(page.rows[0].status, "deactivated");
+    // A change written by another connection to the same file.
+    let other = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    other.execute("UPDATE people SET first_name = 'Janet' WHERE id = ?1", [&jane]).unwrap();
+    assert_eq!(directory::page(&c.ws, &search("jane"), 0, 10).unwrap().rows[0].name, "Janet Doe");
+    assert_eq!(directory::page(&c.ws, &search("janet doe"), 0, 10).unwrap().total, 1);
+    // Sorted by email, the new person comes where their email says.
+    add(&c.ws, "Aaron", "Aardvark", None);
+    let by_email = Query { sort: SortKey::Email, view: View::All, ..Query::default() };
+    assert_eq!(directory::page(&c.ws, &by_email, 0, 1).unwrap().rows[0].email, "aaron.aardvark@acme.test");
+}
