@@ -14,16 +14,44 @@ use rusqlite::Transaction;
 use super::{Counts, Query, SortKey, View};
 use crate::error::Result;
 
-/// One person: what the sorts compare, lower-cased.
+/// One person: what the sorts compare. Email lower-cased; the other keys as ranks (`Ranks`), so that
+/// 100,000 people keep a few distinct titles, departments and locations once, and sort by numbers.
 struct Person {
     id: String,
     active: bool,
     email: String,
-    title: String,
-    department: String,
-    location: String,
-    manager: String,
-    deactivated_at: String,
+    title: u32,
+    department: u32,
+    location: u32,
+    /// The manager's place in name order, plus one (0: no manager, first).
+    manager: u32,
+    deactivated_at: u32,
+}
+
+/// Distinct values of one key, lower-cased, and each person's: turned into ranks once all are read.
+#[derive(Default)]
+struct Ranks {
+    values: HashMap<String, u32>,
+    of: Vec<u32>,
+}
+
+impl Ranks {
+    fn push(&mut self, value: &str) {
+        let next = self.values.len() as u32;
+        let at = *self.values.entry(value.to_lowercase()).or_insert(next);
+        self.of.push(at);
+    }
+
+    /// Each person's value as its rank among the distinct values, in order.
+    fn ranks(self) -> Vec<u32> {
+        let mut distinct: Vec<(String, u32)> = self.values.into_iter().collect();
+        distinct.sort();
+        let mut rank = vec![0; distinct.len()];
+        for (r, (_, at)) in distinct.iter().enumerate() {
+            rank[*at as usize] = r as u32;
+        }
+        self.of.into_iter().map(|at| rank[at as usize]).collect()
+    }
 }
 
 /// The people of one data version, in name order, and the orders asked for so far.
@@ -60,42 +88,49 @@ impl Index {
     /// Reads everyone, in name order (the `people_name` index: no sort).
     pub fn build(tx: &Transaction, version: (u64, i64)) -> Result<Index> {
         let mut stmt = tx.prepare(
-            "SELECT id, name, manager_id, status = 'active', search || ' ' || alias_search, email, title, department,
+            "SELECT id, manager_id, status = 'active', search || ' ' || alias_search, email, title, department,
                     location, coalesce(deactivated_at, '')
              FROM people ORDER BY name COLLATE NOCASE, id",
         )?;
         let mut rows = stmt.query([])?;
-        let (mut people, mut names, mut managers) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut people, mut managers) = (Vec::new(), Vec::new());
+        let (mut title, mut department, mut location, mut deactivated_at) =
+            (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
         let (mut text, mut starts, mut masks) = (String::new(), vec![0], Vec::new());
         while let Some(r) = rows.next()? {
-            let lower = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default().to_lowercase());
-            names.push(r.get::<_, String>(1)?);
-            managers.push(r.get::<_, Option<String>>(2)?);
-            let haystack = lower(4)?;
+            let text_of = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
+            managers.push(r.get::<_, Option<String>>(1)?);
+            let haystack = text_of(3)?.to_lowercase();
             masks.push(mask(&haystack));
             text.push_str(&haystack);
             text.push('\n'); // never typed: no word spans two people
             starts.push(text.len());
+            title.push(text_of(5)?);
+            department.push(text_of(6)?);
+            location.push(text_of(7)?);
+            deactivated_at.push(text_of(8)?);
             people.push(Person {
                 id: r.get(0)?,
-                active: r.get(3)?,
-                email: lower(5)?,
-                title: lower(6)?,
-                department: lower(7)?,
-                location: lower(8)?,
-                manager: String::new(),
-                deactivated_at: r.get(9)?,
+                active: r.get(2)?,
+                email: text_of(4)?.to_lowercase(),
+                title: 0,
+                department: 0,
+                location: 0,
+                manager: 0,
+                deactivated_at: 0,
             });
         }
-        // Managers by name, from the people just read rather than a join.
-        let at: HashMap<&str, usize> = people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-        let manager_names: Vec<String> = managers
-            .iter()
-            .map(|m| m.as_deref().and_then(|m| at.get(m)).map_or_else(String::new, |&i| names[i].to_lowercase()))
-            .collect();
-        drop(at);
-        for (person, manager) in people.iter_mut().zip(manager_names) {
-            person.manager = manager;
+        // People are in name order, so a manager's place in it orders by the manager's name.
+        let place: HashMap<&str, u32> = people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i as u32 + 1)).collect();
+        let managers: Vec<u32> =
+            managers.iter().map(|m| m.as_deref().and_then(|m| place.get(m)).copied().unwrap_or(0)).collect();
+        drop(place);
+        let keys = title.ranks().into_iter().zip(department.ranks()).zip(location.ranks()).zip(deactivated_at.ranks());
+        for ((person, manager), (((title, department), location), deactivated_at)) in
+            people.iter_mut().zip(managers).zip(keys)
+        {
+            (person.title, person.department, person.location) = (title, department, location);
+            (person.manager, person.deactivated_at) = (manager, deactivated_at);
         }
         Ok(Index {
             version,
@@ -157,23 +192,17 @@ impl Index {
         }
         // `people` is in name order: a stable sort by the key keeps name order among equal keys.
         let mut order: Vec<u32> = (0..self.people.len() as u32).collect();
-        fn key(sort: SortKey, p: &Person) -> Option<&str> {
-            match sort {
-                SortKey::Name => None,
-                SortKey::Email => Some(&p.email),
-                SortKey::Title => Some(&p.title),
-                SortKey::Department => Some(&p.department),
-                SortKey::Manager => Some(&p.manager),
-                SortKey::Location => Some(&p.location),
-                SortKey::Status => Some(&p.deactivated_at),
-            }
-        }
         let compare = |a: &u32, b: &u32| -> Ordering {
             let (a, b) = (&self.people[*a as usize], &self.people[*b as usize]);
             let by_key = match sort {
+                SortKey::Name => Ordering::Equal,
+                SortKey::Email => a.email.cmp(&b.email),
+                SortKey::Title => a.title.cmp(&b.title),
+                SortKey::Department => a.department.cmp(&b.department),
+                SortKey::Manager => a.manager.cmp(&b.manager),
+                SortKey::Location => a.location.cmp(&b.location),
                 // Active before deactivated, then by when they were deactivated.
-                SortKey::Status => b.active.cmp(&a.active).then_with(|| key(sort, a).cmp(&key(sort, b))),
-                _ => key(sort, a).cmp(&key(sort, b)),
+                SortKey::Status => b.active.cmp(&a.active).then(a.deactivated_at.cmp(&b.deactivated_at)),
             };
             if desc {
                 by_key.reverse()

@@ -37,6 +37,19 @@ pub enum SortKey {
     Status,
 }
 
+impl SortKey {
+    /// Every column the directory sorts by.
+    pub const ALL: [SortKey; 7] = [
+        SortKey::Name,
+        SortKey::Email,
+        SortKey::Title,
+        SortKey::Department,
+        SortKey::Manager,
+        SortKey::Location,
+        SortKey::Status,
+    ];
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Query {
