@@ -14,18 +14,36 @@ use rusqlite::Transaction;
 use super::{Counts, Query, SortKey, View};
 use crate::error::Result;
 
-/// One person: what the sorts compare. Email lower-cased; the other keys as ranks (`Ranks`), so that
-/// 100,000 people keep a few distinct titles, departments and locations once, and sort by numbers.
+/// One person: what the sorts compare, as ranks (`Ranks`): 100,000 people keep a few distinct titles,
+/// departments and locations once, and sort by numbers.
 struct Person {
-    id: String,
     active: bool,
-    email: String,
+    email: u32,
     title: u32,
     department: u32,
     location: u32,
     /// The manager's place in name order, plus one (0: no manager, first).
     manager: u32,
     deactivated_at: u32,
+}
+
+/// Many short texts in one buffer (a `String` each would cost more than the text).
+#[derive(Default)]
+struct Texts {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
 }
 
 /// Distinct values of one key, lower-cased, and each person's: turned into ranks once all are read.
@@ -58,6 +76,8 @@ impl Ranks {
 pub struct Index {
     version: (u64, i64),
     people: Vec<Person>,
+    /// Everyone's id, one after the other: person `i`'s is `ids.get(i)`.
+    ids: Texts,
     /// What the search looks through, everyone's one after the other (lower-cased in full Unicode, as
     /// what is typed is): name, email, title, department, and the emails and employee IDs of their
     /// merged-away accounts. Person `i`'s is `text[starts[i]..starts[i + 1]]`.
@@ -93,48 +113,48 @@ impl Index {
              FROM people ORDER BY name COLLATE NOCASE, id",
         )?;
         let mut rows = stmt.query([])?;
-        let (mut people, mut managers) = (Vec::new(), Vec::new());
-        let (mut title, mut department, mut location, mut deactivated_at) =
-            (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
-        let (mut text, mut starts, mut masks) = (String::new(), vec![0], Vec::new());
+        let (mut ids, mut managers) = (Texts::default(), Texts::default());
+        let (mut email, mut title, mut department, mut location, mut deactivated_at) =
+            (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
+        let (mut active, mut text, mut starts, mut masks) = (Vec::new(), String::new(), vec![0], Vec::new());
         while let Some(r) = rows.next()? {
             let text_of = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
-            managers.push(r.get::<_, Option<String>>(1)?);
+            ids.push(text_of(0)?);
+            managers.push(text_of(1)?);
+            active.push(r.get(2)?);
             let haystack = text_of(3)?.to_lowercase();
             masks.push(mask(&haystack));
             text.push_str(&haystack);
             text.push('\n'); // never typed: no word spans two people
             starts.push(text.len());
+            email.push(text_of(4)?);
             title.push(text_of(5)?);
             department.push(text_of(6)?);
             location.push(text_of(7)?);
             deactivated_at.push(text_of(8)?);
-            people.push(Person {
-                id: r.get(0)?,
-                active: r.get(2)?,
-                email: text_of(4)?.to_lowercase(),
-                title: 0,
-                department: 0,
-                location: 0,
-                manager: 0,
-                deactivated_at: 0,
-            });
         }
         // People are in name order, so a manager's place in it orders by the manager's name.
-        let place: HashMap<&str, u32> = people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i as u32 + 1)).collect();
-        let managers: Vec<u32> =
-            managers.iter().map(|m| m.as_deref().and_then(|m| place.get(m)).copied().unwrap_or(0)).collect();
+        let count = active.len();
+        let place: HashMap<&str, u32> = (0..count).map(|i| (ids.get(i), i as u32 + 1)).collect();
+        let managers: Vec<u32> = (0..count).map(|i| place.get(managers.get(i)).copied().unwrap_or(0)).collect();
         drop(place);
-        let keys = title.ranks().into_iter().zip(department.ranks()).zip(location.ranks()).zip(deactivated_at.ranks());
-        for ((person, manager), (((title, department), location), deactivated_at)) in
-            people.iter_mut().zip(managers).zip(keys)
-        {
-            (person.title, person.department, person.location) = (title, department, location);
-            (person.manager, person.deactivated_at) = (manager, deactivated_at);
-        }
+        let (email, title, department) = (email.ranks(), title.ranks(), department.ranks());
+        let (location, deactivated_at) = (location.ranks(), deactivated_at.ranks());
+        let people = (0..count)
+            .map(|i| Person {
+                active: active[i],
+                email: email[i],
+                title: title[i],
+                department: department[i],
+                location: location[i],
+                manager: managers[i],
+                deactivated_at: deactivated_at[i],
+            })
+            .collect();
         Ok(Index {
             version,
             people,
+            ids,
             text,
             starts,
             masks,
@@ -181,7 +201,7 @@ impl Index {
     }
 
     pub fn id(&self, position: u32) -> &str {
-        &self.people[position as usize].id
+        self.ids.get(position as usize)
     }
 
     /// Everyone in the order of `sort`: the key, then name and id (ascending, so pages never overlap).
