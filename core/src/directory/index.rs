@@ -108,26 +108,27 @@ impl Index {
     /// Reads everyone, in name order (the `people_name` index: no sort).
     pub fn build(tx: &Transaction, version: (u64, i64)) -> Result<Index> {
         let mut stmt = tx.prepare(
-            "SELECT id, manager_id, status = 'active', search || ' ' || alias_search, email, title, department,
+            "SELECT id, manager_id, status = 'active', search || ' ' || alias_search, rowid, title, department,
                     location, coalesce(deactivated_at, '')
              FROM people ORDER BY name COLLATE NOCASE, id",
         )?;
         let mut rows = stmt.query([])?;
         let (mut ids, mut managers) = (Texts::default(), Texts::default());
-        let (mut email, mut title, mut department, mut location, mut deactivated_at) =
-            (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
-        let (mut active, mut text, mut starts, mut masks) = (Vec::new(), String::new(), vec![0], Vec::new());
+        let (mut title, mut department, mut location, mut deactivated_at) =
+            (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
+        let (mut active, mut rowids, mut text, mut starts, mut masks) =
+            (Vec::new(), Vec::new(), String::new(), vec![0], Vec::new());
         while let Some(r) = rows.next()? {
             let text_of = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             ids.push(text_of(0)?);
             managers.push(text_of(1)?);
             active.push(r.get(2)?);
+            rowids.push(r.get::<_, i64>(4)?);
             let haystack = text_of(3)?.to_lowercase();
             masks.push(mask(&haystack));
             text.push_str(&haystack);
             text.push('\n'); // never typed: no word spans two people
             starts.push(text.len());
-            email.push(text_of(4)?);
             title.push(text_of(5)?);
             department.push(text_of(6)?);
             location.push(text_of(7)?);
@@ -138,7 +139,19 @@ impl Index {
         let place: HashMap<&str, u32> = (0..count).map(|i| (ids.get(i), i as u32 + 1)).collect();
         let managers: Vec<u32> = (0..count).map(|i| place.get(managers.get(i)).copied().unwrap_or(0)).collect();
         drop(place);
-        let (email, title, department) = (email.ranks(), title.ranks(), department.ranks());
+        // Emails are unique: their order comes from the email index, without holding them.
+        let at: HashMap<i64, usize> = rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+        let mut email = vec![0; count];
+        let mut by_email = tx.prepare("SELECT rowid FROM people ORDER BY email")?;
+        let mut rows = by_email.query([])?;
+        let mut rank = 0;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+                email[i] = rank;
+                rank += 1;
+            }
+        }
+        let (title, department) = (title.ranks(), department.ranks());
         let (location, deactivated_at) = (location.ranks(), deactivated_at.ranks());
         let people = (0..count)
             .map(|i| Person {
