@@ -58,11 +58,6 @@ pub struct Change {
     pub summary: String,
 }
 
-/// The ids of `people` as one JSON array, for `json_each`: one statement for all of them.
-fn ids_json<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
-    Value::from(ids.into_iter().collect::<Vec<_>>()).to_string()
-}
-
 /// Resolves ids or emails, each once, in the order given, with their status. Ids (what the app
 /// sends) are looked up together; anything else (an email, an old email) one by one.
 fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, String)>> {
@@ -72,7 +67,7 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, S
     let mut by_id: HashMap<String, (PersonRef, String)> = HashMap::new();
     let mut found =
         tx.prepare_cached("SELECT p.id, p.name, p.status FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value")?;
-    let rows = found.query_map([ids_json(keys.iter().map(|k| k.trim()))], |r| {
+    let rows = found.query_map([people::ids_json(keys.iter().map(|k| k.trim()))], |r| {
         Ok((PersonRef { id: r.get(0)?, name: r.get(1)? }, r.get::<_, String>(2)?))
     })?;
     for row in rows {
@@ -108,7 +103,7 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
          WHERE r.manager_id IN (SELECT value FROM json_each(?1)) AND +r.status = 'active'",
     )?;
     let mut reports: Vec<Report> = stmt
-        .query_map([ids_json(chosen.keys().copied())], |r| {
+        .query_map([people::ids_json(chosen.keys().copied())], |r| {
             Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id: r.get(2)?, manager_name: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?
@@ -220,7 +215,7 @@ fn set_managers_tx(
         Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
         None => None,
     };
-    let ids = ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
+    let ids = people::ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
     tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
         .execute(params![manager, ids])?;
     let entries = reports.iter().map(|(subject, before)| (subject, Some(before.clone()), Some(after.clone())));
@@ -259,7 +254,7 @@ pub fn deactivate(
         let target = handover_target_tx(tx, &plan, handover)?;
         let change = people::new_id();
         let at = time::now();
-        let ids = ids_json(plan.people.iter().map(|p| p.id.as_str()));
+        let ids = people::ids_json(plan.people.iter().map(|p| p.id.as_str()));
         tx.prepare_cached(
             "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
              WHERE id IN (SELECT value FROM json_each(?4))",

@@ -1,6 +1,6 @@
 //! Everyone in the directory, in memory, so that any page of any view, sort and search takes a
 //! fraction of a millisecond at 100,000 people: the search text and sort keys of each person, built
-//! from one read of the `people` table and kept until people change (`Workspace::people_version`).
+//! from one read of the `people` table and kept until people change (`Workspace::people_version_tx`).
 //! Each order (a sort key and direction) is sorted the first time it is asked for; the rows of a page
 //! are then read from SQLite by id.
 
@@ -78,11 +78,9 @@ pub struct Index {
     people: Vec<Person>,
     /// Everyone's id, one after the other: person `i`'s is `ids.get(i)`.
     ids: Texts,
-    /// What the search looks through, everyone's one after the other (lower-cased in full Unicode, as
-    /// what is typed is): name, email, title, department, and the emails and employee IDs of their
-    /// merged-away accounts. Person `i`'s is `text[starts[i]..starts[i + 1]]`.
-    text: String,
-    starts: Vec<usize>,
+    /// What the search looks through (lower-cased in full Unicode, as what is typed is): name, email,
+    /// title, department, and the emails and employee IDs of their merged-away accounts.
+    haystacks: Texts,
     /// Which characters each person's text holds (`char_bit`): a word whose characters are not all
     /// there cannot match, and most people are ruled out without reading their text.
     masks: Vec<u64>,
@@ -116,8 +114,7 @@ impl Index {
         let (mut ids, mut managers) = (Texts::default(), Texts::default());
         let (mut title, mut department, mut location, mut deactivated_at) =
             (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
-        let (mut active, mut rowids, mut text, mut starts, mut masks) =
-            (Vec::new(), Vec::new(), String::new(), vec![0], Vec::new());
+        let (mut active, mut rowids, mut haystacks, mut masks) = (Vec::new(), Vec::new(), Texts::default(), Vec::new());
         while let Some(r) = rows.next()? {
             let text_of = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             ids.push(text_of(0)?);
@@ -126,9 +123,7 @@ impl Index {
             rowids.push(r.get::<_, i64>(4)?);
             let haystack = text_of(3)?.to_lowercase();
             masks.push(mask(&haystack));
-            text.push_str(&haystack);
-            text.push('\n'); // never typed: no word spans two people
-            starts.push(text.len());
+            haystacks.push(&haystack);
             title.push(text_of(5)?);
             department.push(text_of(6)?);
             location.push(text_of(7)?);
@@ -168,8 +163,7 @@ impl Index {
             version,
             people,
             ids,
-            text,
-            starts,
+            haystacks,
             masks,
             searched: Mutex::new(Vec::new()),
             orders: Mutex::new(Vec::new()),
@@ -190,7 +184,6 @@ impl Index {
             .filter(|(s, _)| !s.is_empty() && search.starts_with(s.as_str()))
             .max_by_key(|(s, _)| s.len());
         let mut found = earlier.map_or_else(|| vec![true; self.people.len()], |(_, f)| f.as_ref().clone());
-        let text = self.text.as_bytes();
         for word in search.split_whitespace().take(8) {
             let finder = Finder::new(word.as_bytes());
             let needs = mask(word);
@@ -198,7 +191,7 @@ impl Index {
             let exact = word.chars().count() == 1 && word.chars().all(|c| c.is_ascii_alphanumeric());
             for (person, matched) in found.iter_mut().enumerate().filter(|(_, m)| **m) {
                 *matched = self.masks[person] & needs == needs
-                    && (exact || finder.find(&text[self.starts[person]..self.starts[person + 1]]).is_some());
+                    && (exact || finder.find(self.haystacks.get(person).as_bytes()).is_some());
             }
         }
         let found = Arc::new(found);
@@ -256,7 +249,7 @@ impl Index {
     /// The people `query` shows, in its order, with the counts of each view for its search.
     pub fn matches(&self, query: &Query) -> Arc<Matches> {
         let mut kept = self.matches.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = kept.iter().position(|(q, _)| same_query(q, query)) {
+        if let Some(at) = kept.iter().position(|(q, _)| q == query) {
             let hit = kept.remove(at);
             let found = hit.1.clone();
             kept.push(hit);
@@ -309,8 +302,4 @@ fn char_bit(c: char) -> u64 {
 
 fn mask(text: &str) -> u64 {
     text.chars().fold(0, |m, c| m | char_bit(c))
-}
-
-fn same_query(a: &Query, b: &Query) -> bool {
-    a.view == b.view && a.sort == b.sort && a.desc == b.desc && a.search == b.search
 }

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::people::PersonRef;
+use crate::people::{self, PersonRef};
 use crate::workspace::Workspace;
 pub(crate) use index::Index;
 
@@ -50,7 +50,7 @@ impl SortKey {
     ];
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Query {
     pub view: View,
@@ -120,7 +120,7 @@ fn rows_tx(tx: &Transaction, ids: &[&str]) -> Result<Vec<Row>> {
          WHERE p.id IN (SELECT value FROM json_each(?1))",
     )?;
     let mut rows: HashMap<String, Row> = stmt
-        .query_map([serde_json::to_string(ids).expect("ids serialise")], |r| {
+        .query_map([people::ids_json(ids.iter().copied())], |r| {
             Ok(Row {
                 id: r.get(0)?,
                 name: r.get(1)?,
