@@ -31,7 +31,9 @@ fn data_dir() -> PathBuf {
 
 /// The company, made once and kept; each run opens a copy.
 fn company() -> PathBuf {
-    let path = data_dir().join(format!("app-company-{PEOPLE}.roster"));
+    // Named by schema version: a launch that migrated the copy first would measure the migration.
+    let version = roster_core::workspace::SCHEMA_VERSION;
+    let path = data_dir().join(format!("app-company-{PEOPLE}-v{version}.roster"));
     if !path.exists() {
         let partial = path.with_extension("partial");
         let _ = std::fs::remove_file(&partial);

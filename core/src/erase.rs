@@ -85,17 +85,18 @@ pub struct Erased {
     pub summary: String,
 }
 
-/// Columns where people write free text about others.
-const FREE_TEXT: &[(&str, &str)] = &[
-    ("people", "deactivation_reason"),
-    ("reviews", "text"),
-    ("feedback", "text"),
-    ("objectives", "title"),
-    ("one_on_ones", "shared_notes"),
-    ("one_on_one_notes", "text"),
-    ("mail", "body"),
-    ("review_cycles", "name"),
+/// Free text people write about others, found through the `mentions` index (migration 7): the table's
+/// number there, the table, the column.
+const INDEXED_TEXT: &[(i64, &str, &str)] = &[
+    (1, "reviews", "text"),
+    (2, "feedback", "text"),
+    (3, "objectives", "title"),
+    (4, "one_on_ones", "shared_notes"),
+    (5, "one_on_one_notes", "text"),
 ];
+
+/// Free text in smaller tables, read whole.
+const SCANNED_TEXT: &[(&str, &str)] = &[("people", "deactivation_reason"), ("mail", "body"), ("review_cycles", "name")];
 
 struct Person {
     subject: PersonRef,
@@ -255,6 +256,51 @@ fn scrub_import_history_tx(tx: &Transaction, p: &Person) -> Result<()> {
     Ok(())
 }
 
+/// An FTS5 query for the records whose words include these words, in this order.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// Replaces their name and email in free text on other people's records (a reason, a review, a note).
+fn scrub_free_text_tx(tx: &Transaction, name: &str, email: &str) -> Result<()> {
+    // `rows`: only these rowids (a JSON list), or every row.
+    let replace = |table: &str, column: &str, rows: Option<String>| -> Result<()> {
+        let only = if rows.is_some() { "rowid IN (SELECT value FROM json_each(?4)) AND" } else { "" };
+        let sql = format!(
+            "UPDATE {table} SET {column} = replace(replace({column}, ?1, ?3), ?2, ?3)
+             WHERE {only} (instr({column}, ?1) > 0 OR instr({column}, ?2) > 0)"
+        );
+        match rows {
+            Some(rows) => tx.execute(&sql, params![name, email, DELETED, rows])?,
+            None => tx.execute(&sql, params![name, email, DELETED])?,
+        };
+        Ok(())
+    };
+    for (table, column) in SCANNED_TEXT {
+        replace(table, column, None)?;
+    }
+    // The index finds whole words, case and accents aside, so it finds every mention that is not glued
+    // into a longer word. A name with no letters or digits has no words to look up: every record is read.
+    let indexed = [name, email].iter().all(|t| t.chars().any(char::is_alphanumeric));
+    if !indexed {
+        for (_, table, column) in INDEXED_TEXT {
+            replace(table, column, None)?;
+        }
+        return Ok(());
+    }
+    let found: Vec<i64> = tx
+        .prepare_cached("SELECT rowid FROM mentions WHERE mentions MATCH ?1")?
+        .query_map([format!("{} OR {}", phrase(name), phrase(email))], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (number, table, column) in INDEXED_TEXT {
+        let rows: Vec<i64> = found.iter().filter(|r| *r % 8 == *number).map(|r| r / 8).collect();
+        if !rows.is_empty() {
+            replace(table, column, Some(serde_json::to_string(&rows).expect("numbers are JSON")))?;
+        }
+    }
+    Ok(())
+}
+
 fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     let (id, name, email) = (&p.subject.id, &p.subject.name, &p.email);
     // Others' records that mention them by name: the audit log and "deactivated by".
@@ -272,16 +318,7 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
         params![id, name, email, DELETED],
     )?;
     tx.execute("UPDATE people SET deactivated_by_name = ?2 WHERE deactivated_by_name = ?1", params![name, DELETED])?;
-    // Free text on other people's records that names them (a reason, a review, a note): one pass a table.
-    for (table, column) in FREE_TEXT {
-        tx.execute(
-            &format!(
-                "UPDATE {table} SET {column} = replace(replace({column}, ?1, ?3), ?2, ?3)
-                 WHERE instr({column}, ?1) > 0 OR instr({column}, ?2) > 0"
-            ),
-            params![name, email, DELETED],
-        )?;
-    }
+    scrub_free_text_tx(tx, name, email)?;
     scrub_import_history_tx(tx, p)?;
     tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;
     tx.execute("DELETE FROM mail WHERE person_id = ?1 OR to_address = ?2", params![id, email])?;

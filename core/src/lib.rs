@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+mod checkpointer;
 pub mod company;
 pub mod demo;
 pub mod directory;

@@ -11,6 +11,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use serde::Serialize;
 
+use crate::checkpointer::{self, Checkpointer};
 use crate::error::{Error, Result};
 
 /// `PRAGMA application_id` of every Roster workspace ("Rost").
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_hris.sql"),
     include_str!("../migrations/005_import_files.sql"),
     include_str!("../migrations/006_indexes.sql"),
+    include_str!("../migrations/007_mentions.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -30,7 +32,17 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// SQLite's page cache while a write runs: big enough that a bulk change (10,000 people, every page
+/// of `people`) stays in memory until its commit instead of being written out and read back. Reads
+/// keep SQLite's default, so an idle app holds little.
+const WRITE_CACHE_KIB: i64 = 64 * 1024;
+const READ_CACHE_KIB: i64 = 2_000;
+
 pub struct Workspace {
+    /// Declared before `conn`: its connection closes first, so `conn` closes last and removes the WAL.
+    checkpointer: Option<Checkpointer>,
+    /// `conn.total_changes()` when a checkpoint was last asked for.
+    changes_at_checkpoint: AtomicU64,
     conn: Mutex<Connection>,
     /// Rows of `people` and `aliases` this connection changed so far (SQLite's update hook).
     people_changes: Arc<AtomicU64>,
@@ -152,7 +164,15 @@ impl Workspace {
                 counter.fetch_add(1, AtomicOrdering::Relaxed);
             }
         }));
-        Workspace { conn: Mutex::new(conn), people_changes, directory_index: Mutex::new(None), path, _lock: lock }
+        Workspace {
+            checkpointer: path.as_deref().map(Checkpointer::new),
+            changes_at_checkpoint: AtomicU64::new(0),
+            conn: Mutex::new(conn),
+            people_changes,
+            directory_index: Mutex::new(None),
+            path,
+            _lock: lock,
+        }
     }
 
     /// Which state of the people a read sees: this connection's changes to them, and other
@@ -175,6 +195,8 @@ impl Workspace {
         if self.path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // Checkpoints run on the checkpointer's thread, not inside a commit.
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         if let Some(path) = &self.path {
             back_up_before_migrating(&conn, path)?;
@@ -191,6 +213,21 @@ impl Workspace {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none of it.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
+        conn.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
+        let written = Self::commit(&mut conn, f);
+        conn.pragma_update(None, "cache_size", -READ_CACHE_KIB)?;
+        if let Some(checkpointer) = &self.checkpointer {
+            let changes = conn.total_changes();
+            let last = self.changes_at_checkpoint.load(AtomicOrdering::Relaxed);
+            if changes.saturating_sub(last) >= checkpointer::ROWS_PER_CHECKPOINT {
+                self.changes_at_checkpoint.store(changes, AtomicOrdering::Relaxed);
+                checkpointer.request();
+            }
+        }
+        written
+    }
+
+    fn commit<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -199,6 +236,7 @@ impl Workspace {
 
     /// Copies everything in the WAL into the file and empties the WAL, so no old page lingers there.
     pub fn checkpoint_truncate(&self) -> Result<()> {
+        let _alone = self.checkpointer.as_ref().map(|c| c.running.lock().unwrap_or_else(|p| p.into_inner()));
         let conn = self.lock();
         let (busy, _, _): (i64, i64, i64) =
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -209,6 +247,14 @@ impl Workspace {
             ));
         }
         Ok(())
+    }
+
+    /// Returns once the checkpoints asked for so far are done: the WAL's pages are back in the file.
+    /// (Benchmarks wait between samples, so one sample's checkpoint does not slow the next.)
+    pub fn wait_for_checkpoint(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.wait();
+        }
     }
 
     /// Runs `f` on a consistent snapshot.

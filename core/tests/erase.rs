@@ -55,6 +55,12 @@ fn zebulon_company() -> (Company, String, String) {
          INSERT INTO one_on_one_notes (id, meeting_id, author_id, text) VALUES ('n1', 'm1', '{zq}', 'My own note');
          INSERT INTO one_on_ones (id, person_id, manager_id, held_on) VALUES ('mx', 'p00100', '{zq}', '2026-03-02');
          INSERT INTO cycle_participants VALUES ('c1', '{zq}');
+         -- Others' records that name him.
+         INSERT INTO reviews VALUES ('rm1', 'c1', 'p00001', '{peer}', 5, 'Paired with Zebulon Quixote on the launch.', '2026-02-01');
+         INSERT INTO feedback VALUES ('fm1', '{peer}', 'p00001', 'Ask zebulon.quixote@acme.test for the keys.', '2026-03-01');
+         INSERT INTO objectives VALUES ('om1', 'p00002', 'Take over from Zebulon Quixote', 'on_track', 10, NULL);
+         INSERT INTO one_on_ones VALUES ('mm1', 'p00003', '{peer}', '2026-03-03', 'Zebulon Quixote’s team: who leads?');
+         INSERT INTO one_on_one_notes VALUES ('nm1', 'mm1', '{peer}', 'Handover (Zebulon Quixote), then hiring.');
          COMMIT;"
     ))
     .unwrap();
@@ -163,6 +169,29 @@ fn everything_about_the_person_is_gone_and_what_they_wrote_on_others_stays_as_de
             "left behind: {value}"
         );
     }
+    // Others' records that named them now name "Deleted user".
+    let texts: Vec<String> = c
+        .ws
+        .read(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT text FROM reviews WHERE id = 'rm1' UNION ALL SELECT text FROM feedback WHERE id = 'fm1'
+                 UNION ALL SELECT title FROM objectives WHERE id = 'om1' UNION ALL SELECT shared_notes FROM one_on_ones WHERE id = 'mm1'
+                 UNION ALL SELECT text FROM one_on_one_notes WHERE id = 'nm1'",
+            )?;
+            let texts = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(texts)
+        })
+        .unwrap();
+    assert_eq!(
+        texts,
+        [
+            "Paired with Deleted user on the launch.",
+            "Ask Deleted user for the keys.",
+            "Take over from Deleted user",
+            "Deleted user’s team: who leads?",
+            "Handover (Deleted user), then hiring."
+        ]
+    );
     // What they wrote on others' records stays, credited to "Deleted user".
     let reviewed = history::profile(&c.ws, None, "p00001").unwrap();
     assert!(reviewed.reviews.iter().any(|r| r.reviewer.is_none() && r.text.as_deref() == Some("Good quarter.")));

@@ -136,3 +136,39 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
     assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
 }
+
+/// The people in the workspace file itself, not counting what is still only in its WAL.
+fn people_in_the_file(path: &Path) -> i64 {
+    let uri = format!("file:{}?immutable=1", path.display());
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    let conn = rusqlite::Connection::open_with_flags(uri, flags).unwrap();
+    conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_bulk_change_reaches_the_workspace_file_in_the_background_while_the_app_stays_open() {
+    use roster_core::audit::Source;
+    use roster_core::{company, demo};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    let ws = Workspace::open(&path).unwrap();
+    let setup = company::Setup {
+        company_name: "Acme".into(),
+        seats: 2_000,
+        admin_first_name: "Ada".into(),
+        admin_last_name: "Admin".into(),
+        admin_email: "ada@acme.test".into(),
+        demo: true,
+        admin_password: None,
+        subscription_until: None,
+    };
+    company::create_sized(&ws, &setup, Source::Cli, demo::Size { people: 1_500, seed: 3 }).unwrap();
+    ws.wait_for_checkpoint();
+    assert_eq!(people_in_the_file(&path), 1_500, "the new company is copied from the WAL into the file");
+    drop(ws);
+    assert_eq!(people_in_the_file(&path), 1_500);
+    assert!(
+        !dir.path().join("w.roster-wal").exists(),
+        "closing the workspace copies back the rest and removes the WAL"
+    );
+}

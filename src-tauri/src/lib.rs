@@ -113,11 +113,6 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// starting the app imports promptly).
 fn background_work(app: &tauri::App) {
     let Ok(ws) = app.state::<AppState>().workspace() else { return };
-    // The directory's index of everyone is read while the sign-in screen shows, not after "Sign in".
-    let directory_ws = ws.clone();
-    std::thread::spawn(move || {
-        let _ = roster_core::directory::page(&directory_ws, &roster_core::directory::Query::default(), 0, 100);
-    });
     let mail_ws = ws.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(60));

@@ -5,11 +5,11 @@
 //! are then read from SQLite by id.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use memchr::memmem::Finder;
 use rusqlite::Transaction;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Counts, Query, SortKey, View};
 use crate::error::Result;
@@ -44,6 +44,20 @@ impl Texts {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
     }
+
+    /// The texts in `order` (positions into these).
+    fn permuted(&self, order: &[u32]) -> Texts {
+        let mut out = Texts { text: String::with_capacity(self.text.len()), ends: Vec::with_capacity(order.len()) };
+        for &i in order {
+            out.push(self.get(i as usize));
+        }
+        out
+    }
+}
+
+/// `values` in `order` (positions into them).
+fn permuted<T: Copy>(values: &[T], order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| values[i as usize]).collect()
 }
 
 /// Distinct values of one key, lower-cased, and each person's: turned into ranks once all are read.
@@ -103,12 +117,13 @@ pub struct Matches {
 const KEPT_MATCHES: usize = 8;
 
 impl Index {
-    /// Reads everyone, in name order (the `people_name` index: no sort).
+    /// Reads everyone in the table's own order (each page once: going through the name index instead
+    /// reads a page per person), then puts them in name order.
     pub fn build(tx: &Transaction, version: (u64, i64)) -> Result<Index> {
         let mut stmt = tx.prepare(
             "SELECT id, manager_id, status = 'active', search || ' ' || alias_search, rowid, title, department,
                     location, coalesce(deactivated_at, '')
-             FROM people ORDER BY name COLLATE NOCASE, id",
+             FROM people",
         )?;
         let mut rows = stmt.query([])?;
         let (mut ids, mut managers) = (Texts::default(), Texts::default());
@@ -129,25 +144,36 @@ impl Index {
             location.push(text_of(7)?);
             deactivated_at.push(text_of(8)?);
         }
-        // People are in name order, so a manager's place in it orders by the manager's name.
+        // Name order and email order come from their indexes, read without the table (each is a list
+        // of rowids), and so does nothing else: emails are not held.
         let count = active.len();
+        let at: HashMap<i64, u32> = rowids.iter().enumerate().map(|(i, r)| (*r, i as u32)).collect();
+        let in_order = |sql: &str| -> Result<Vec<u32>> {
+            let mut stmt = tx.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            let mut order = Vec::with_capacity(count);
+            while let Some(r) = rows.next()? {
+                order.extend(at.get(&r.get::<_, i64>(0)?));
+            }
+            Ok(order)
+        };
+        let order = in_order("SELECT rowid FROM people ORDER BY name COLLATE NOCASE, id")?;
+        let by_email = in_order("SELECT rowid FROM people ORDER BY email")?;
+        drop(at);
+        let (ids, haystacks, managers) = (ids.permuted(&order), haystacks.permuted(&order), managers.permuted(&order));
+        let (active, masks) = (permuted(&active, &order), permuted(&masks, &order));
+        // People are in name order, so a manager's place in it orders by the manager's name.
         let place: HashMap<&str, u32> = (0..count).map(|i| (ids.get(i), i as u32 + 1)).collect();
         let managers: Vec<u32> = (0..count).map(|i| place.get(managers.get(i)).copied().unwrap_or(0)).collect();
         drop(place);
-        // Emails are unique: their order comes from the email index, without holding them.
-        let at: HashMap<i64, usize> = rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
-        let mut email = vec![0; count];
-        let mut by_email = tx.prepare("SELECT rowid FROM people ORDER BY email")?;
-        let mut rows = by_email.query([])?;
-        let mut rank = 0;
-        while let Some(r) = rows.next()? {
-            if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
-                email[i] = rank;
-                rank += 1;
-            }
+        let mut email_of = vec![0; count];
+        for (rank, &i) in by_email.iter().enumerate() {
+            email_of[i as usize] = rank as u32;
         }
-        let (title, department) = (title.ranks(), department.ranks());
-        let (location, deactivated_at) = (location.ranks(), deactivated_at.ranks());
+        let email = permuted(&email_of, &order);
+        let ranked = |ranks: Ranks| permuted(&ranks.ranks(), &order);
+        let (title, department) = (ranked(title), ranked(department));
+        let (location, deactivated_at) = (ranked(location), ranked(deactivated_at));
         let people = (0..count)
             .map(|i| Person {
                 active: active[i],

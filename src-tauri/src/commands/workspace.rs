@@ -51,7 +51,9 @@ pub fn status(state: &AppState) -> Result<Status> {
 
 #[tauri::command]
 pub async fn workspace_status(state: State<'_, AppState>) -> Result<Status> {
-    status(&state)
+    let answer = status(&state);
+    state.read_directory_soon();
+    answer
 }
 
 /// The first-run wizard; whoever runs it becomes the first admin and is signed in.
