@@ -8,7 +8,7 @@ mod support;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use roster_core::audit::Source;
 use roster_core::company::{self, Setup};
@@ -106,6 +106,29 @@ fn app_memory(binary: &Path) -> (u64, Vec<String>) {
     (total, each)
 }
 
+/// When the sign-in form was first on screen (the page's mark), in milliseconds since the epoch.
+const SIGN_IN_SHOWN: &str = r#"
+const mark = performance.getEntriesByName('roster:sign-in-shown')[0];
+return mark ? performance.timeOrigin + mark.startTime : null;
+"#;
+
+/// Presses "Sign in" and measures in the page until the directory's first row shows.
+const SIGN_IN: &str = r#"
+const [done] = arguments;
+const started = performance.now();
+document.querySelector('[data-testid="sign-in-submit"]').click();
+(function wait() {
+  const row = document.querySelector('[data-testid="row"][data-index="0"] [data-testid="row-name"]');
+  if (row && row.textContent) {
+    done({ ms: performance.now() - started });
+  } else if (performance.now() - started > 10000) {
+    done({ error: 'the directory never showed' });
+  } else {
+    requestAnimationFrame(wait);
+  }
+})();
+"#;
+
 /// Scrolls the list from top to bottom, one screen at a time as a person dragging the scrollbar does,
 /// and measures in the page how long each position takes until its rows are shown.
 const SCROLL: &str = r#"
@@ -168,6 +191,24 @@ function key() {
 key();
 "#;
 
+const LAUNCHES: usize = 5;
+
+/// Starts the app and signs in. From starting it (the WebDriver session that starts it included) to
+/// the frame that shows its sign-in form (the page's own mark, on the same clock), then from "Sign in"
+/// to the frame that shows the directory's rows, measured in the page: WebDriver's polling is left out.
+async fn launch_and_sign_in(path: &Path) -> (App, (f64, f64)) {
+    let started = SystemTime::now();
+    let app = App::launch_on("bench", path, None).await;
+    app.find("sign-in-email").await;
+    let shown_at = app.client.execute(SIGN_IN_SHOWN, vec![]).await.unwrap().as_f64().expect("the sign-in mark");
+    let launch = shown_at - started.duration_since(UNIX_EPOCH).unwrap().as_secs_f64() * 1000.0;
+    app.type_into("sign-in-email", EMAIL).await;
+    app.type_into("sign-in-password", PASSWORD).await;
+    let signed_in = app.client.execute_async(SIGN_IN, vec![]).await.unwrap();
+    assert!(signed_in.get("error").is_none(), "{signed_in}");
+    (app, (launch, signed_in["ms"].as_f64().unwrap()))
+}
+
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -182,25 +223,27 @@ async fn main() {
         .unwrap();
     let mut rows = Vec::new();
 
-    // Launch: from starting the app to its sign-in screen, then from "Sign in" to the directory's rows.
-    let started = Instant::now();
-    let app = App::launch_on("bench", &path, None).await;
-    app.find("sign-in-email").await;
-    let launch = started.elapsed();
-    app.type_into("sign-in-email", EMAIL).await;
-    app.type_into("sign-in-password", PASSWORD).await;
-    let signing_in = Instant::now();
-    app.click("sign-in-submit").await;
-    app.find_css("[data-testid=\"row\"][data-index=\"0\"] [data-testid=\"row-name\"]").await;
-    let shown = signing_in.elapsed();
+    // Launch, a few times on the same workspace (one launch varies by a few hundred ms here): the
+    // median of the times, and the last app stays open for the rest.
+    let mut launches = Vec::new();
+    let mut app = None;
+    for _ in 0..LAUNCHES {
+        if let Some(previous) = app.take() {
+            App::quit(previous).await;
+        }
+        let (opened, times) = launch_and_sign_in(&path).await;
+        launches.push(times);
+        app = Some(opened);
+    }
+    let app = app.unwrap();
+    launches.sort_by(|a, b| (a.0 + a.1).total_cmp(&(b.0 + b.1)));
+    let (launch, shown) = launches[launches.len() / 2];
     let total = launch + shown;
     let what = format!(
-        "launch to the directory shown ({PEOPLE} people): the sign-in screen {} ms (WebDriver session and app start), \
-         then the directory {} ms after “Sign in”",
-        launch.as_millis(),
-        shown.as_millis()
+        "launch to the directory shown ({PEOPLE} people), median of {LAUNCHES}: the sign-in screen {launch:.0} ms after \
+         the app was started (through WebDriver), then the directory {shown:.0} ms after “Sign in”"
     );
-    record(&mut rows, &what, &format!("{} ms", total.as_millis()), "≤ 1 s", Some(total.as_secs_f64()));
+    record(&mut rows, &what, &format!("{total:.0} ms"), "≤ 1 s", Some(total / 1000.0));
 
     // Idle memory, once the directory has settled.
     tokio::time::sleep(Duration::from_secs(3)).await;

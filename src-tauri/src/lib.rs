@@ -124,7 +124,19 @@ fn background_work(app: &tauri::App) {
     });
 }
 
+/// Big buffers (the directory's index is built from ~20 MB of them, an HRIS plan from more) go back
+/// to the system when freed. glibc otherwise raises its mmap threshold after the first such buffer
+/// is freed and keeps later ones in its heap, so an idle app would hold what its last rebuild used.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator settings; it is called before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
 pub fn run() {
+    return_freed_memory();
     let args = Args::parse();
     let path = args.workspace.unwrap_or_else(roster_core::workspace::default_path);
     register(tauri::Builder::default())

@@ -119,7 +119,7 @@ function showApp() {
     view));
   renderLapsed();
   window.addEventListener('hashchange', onHashChange);
-  route();
+  route({ fresh: true });
 }
 
 // "The subscription lapsed on DATE: …" on every screen while it is lapsed.
@@ -160,12 +160,14 @@ function onHashChange() {
   refreshStatus();
 }
 
-function route() {
+// fresh: the view was just made, so there is no scroll to reset (resetting it would lay out the
+// new screen before its first data is asked for).
+function route({ fresh = false } = {}) {
   closeMenu();
   unmount?.();
   unmount = null;
   view.replaceChildren();
-  view.scrollTop = 0;
+  if (!fresh) view.scrollTop = 0;
 
   // An employee has one page: their own profile.
   if (!isAdmin()) {

@@ -248,7 +248,9 @@ export function mountDirectory(container) {
   // rows on screen stay until fresh ones arrive (no flash of placeholders).
   function reload({ keepScroll }) {
     state.gen++;
-    const [firstPage, lastPage] = pagesInView();
+    // From the top, the first page is asked for before anything reads the layout: laying out a new
+    // screen takes longer than the backend takes to answer.
+    const [firstPage, lastPage] = keepScroll ? pagesInView() : [0, 0];
     const onScreen = [...state.stale, ...state.pages].filter(([p]) => p >= firstPage && p <= lastPage);
     state.stale = keepScroll ? new Map(onScreen) : new Map();
     state.pages = new Map();
@@ -257,6 +259,7 @@ export function mountDirectory(container) {
     state.loading = new Set();
     state.failed = new Set();
     if (!keepScroll) {
+      loadPage(0);
       state.total = null;
       list.setTotal(0);
       list.scrollToTop();
@@ -438,8 +441,8 @@ export function mountDirectory(container) {
     meter.refresh();
   });
 
-  meter.refresh();
   reload({ keepScroll: false });
+  meter.refresh();
 
   return () => {
     stopListening();
