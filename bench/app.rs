@@ -217,6 +217,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workspace.roster");
     std::fs::copy(company(), &path).unwrap();
+    std::fs::File::open(&path).unwrap().sync_all().unwrap(); // not written back while the app is measured
     let expected: i64 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("SELECT count(*) FROM people WHERE status = 'active' AND search LIKE '%engineer%'", [], |r| r.get(0))

@@ -117,7 +117,10 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
         "INSERT INTO company VALUES (1, 'Old Co', 5, '2025-01-01T00:00:00Z');
          INSERT INTO people (id, first_name, last_name, email, role, created_at) VALUES ('p1', 'Ada', 'Admin', 'ada@old.test', 'admin', '2025-01-01T00:00:00Z');
          INSERT INTO review_cycles VALUES ('c1', '2025 H1', '2025-01-01', '2025-06-30');
-         INSERT INTO reviews VALUES ('r1', 'c1', 'p1', NULL, 4, 'Steady and kind.', '2025-06-30T10:00:00Z');",
+         INSERT INTO reviews VALUES ('r1', 'c1', 'p1', NULL, 4, 'Steady and kind.', '2025-06-30T10:00:00Z');
+         INSERT INTO people (id, first_name, last_name, email, status, deactivated_at, created_at)
+           VALUES ('p2', 'Bob', 'Builder', 'bob@old.test', 'deactivated', '2025-07-01T00:00:00Z', '2025-01-01T00:00:00Z');
+         INSERT INTO feedback VALUES ('f1', 'p1', NULL, 'Thanks for covering for Bob Builder.', '2025-07-02');",
     )
     .unwrap();
     drop(conn);
@@ -135,6 +138,11 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(version, SCHEMA_VERSION);
     let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
     assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
+    // What was written before the mentions index (version 7) is in it: deleting Bob finds him there.
+    let admin = roster_core::access::admin(&ws, "p1", roster_core::audit::Source::Cli).unwrap();
+    roster_core::erase::erase(&ws, &admin, &["p2".into()], "Bob Builder").unwrap();
+    let thanks = roster_core::history::profile(&ws, None, "p1").unwrap().feedback_received[0].text.clone();
+    assert_eq!(thanks, "Thanks for covering for Deleted user.");
 }
 
 /// The people in the workspace file itself, not counting what is still only in its WAL.

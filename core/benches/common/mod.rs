@@ -115,10 +115,12 @@ pub fn heavy_ids(ws_path: &Path) -> Vec<String> {
     ids
 }
 
-/// A private copy of `template` to change, in `dir`.
+/// A private copy of `template` to change, in `dir`. Written to disk before it is used: otherwise the
+/// system writes its 600 MB back while the next measurement runs.
 pub fn copy_of(template: &Path, dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::copy(template, &path).unwrap();
+    std::fs::File::open(&path).unwrap().sync_all().unwrap();
     path
 }
 

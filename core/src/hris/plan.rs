@@ -370,11 +370,10 @@ impl Directory {
             });
             links.push((r.get(12)?, r.get(15)?));
         }
-        let by_id: HashMap<String, usize> = people.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        for (person, (manager, merged)) in people.iter_mut().zip(links) {
-            person.manager = manager.and_then(|m| by_id.get(&m).copied());
-            person.merged_into = merged.and_then(|m| by_id.get(&m).copied());
-        }
+        let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let found = |id: Option<String>| id.and_then(|m| by_id.get(m.as_str()).copied());
+        let links: Vec<(Option<usize>, Option<usize>)> =
+            links.into_iter().map(|(m, into)| (found(m), found(into))).collect();
         let email = people.iter().enumerate().map(|(i, p)| (key(&p.email), i)).collect();
         let employee_id =
             people.iter().enumerate().filter_map(|(i, p)| Some((key(p.employee_id.as_deref()?), i))).collect();
@@ -384,7 +383,7 @@ impl Directory {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (kind, value, person): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let Some(&i) = by_id.get(&person) else { continue };
+            let Some(&i) = by_id.get(person.as_str()) else { continue };
             match kind.as_str() {
                 "email" => alias_email.insert(key(&value), i),
                 _ => alias_employee_id.insert(key(&value), i),
@@ -394,9 +393,14 @@ impl Directory {
         let mut stmt = tx.prepare("SELECT person_id, until, reason FROM sync_holds WHERE until >= ?1")?;
         let mut rows = stmt.query([today])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = by_id.get(&r.get::<_, String>(0)?) {
+            if let Some(&i) = by_id.get(r.get::<_, String>(0)?.as_str()) {
                 holds.insert(i, (r.get(1)?, r.get(2)?));
             }
+        }
+        drop(by_id);
+        for (person, (manager, merged_into)) in people.iter_mut().zip(links) {
+            person.manager = manager;
+            person.merged_into = merged_into;
         }
         Ok(Directory { people, email, employee_id, alias_email, alias_employee_id, holds, names: None })
     }
@@ -741,6 +745,10 @@ pub(crate) fn plan_tx(
         let p = &dir.people[i];
         let diff = field_changes(row, p, &dir, &node_ref);
         let changed = !diff.changes.is_empty();
+        if !changed && p.active == row.active {
+            plan.unchanged += 1;
+            continue;
+        }
         let (id, name) = (p.id.clone(), p.name.clone());
         match (p.active, row.active) {
             (true, false) if dir.holds.contains_key(&i) => {
@@ -1505,6 +1513,11 @@ impl Diff {
     }
 }
 
+/// A date as Roster stores it (YYYY-MM-DD); `FromStr` reads that form without a format string to parse.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    text.parse().ok().or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+}
+
 /// The fields a row changes on an existing person (its problems were found by `check_row`).
 fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(usize) -> (String, String)) -> Diff {
     let mut diff = Diff { changes: Vec::new(), sets: Vec::new(), before: Map::new(), after: Map::new() };
@@ -1521,11 +1534,15 @@ fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(
     if let Some(last) = row.last.filter(|l| *l != person.last) {
         change("lastName", "last_name", opt(&person.last), opt(last), Some(last.to_string()));
     }
-    let email_key = key(row.email);
     // An email Roster already has (an old one of this person's, kept by a merge) is not written back.
-    let known = dir.email.contains_key(&email_key) || dir.alias_email.contains_key(&email_key);
-    if !row.via_alias && !row.email.is_empty() && email_key != key(&person.email) && !known {
-        change("email", "email", Some(person.email.clone()), Some(row.email.to_string()), Some(row.email.to_string()));
+    // (Most rows keep their email: that is settled without making keys.)
+    let same_email = row.email.trim().eq_ignore_ascii_case(person.email.trim());
+    if !row.via_alias && !row.email.is_empty() && !same_email {
+        let email_key = key(row.email);
+        if !dir.email.contains_key(&email_key) && !dir.alias_email.contains_key(&email_key) {
+            let email = row.email.to_string();
+            change("email", "email", Some(person.email.clone()), Some(email.clone()), Some(email));
+        }
     }
     if let Some(id) = row.employee_id.filter(|_| !row.via_alias) {
         if !person.employee_id.as_deref().is_some_and(|ours| ours.eq_ignore_ascii_case(id)) {
@@ -1538,13 +1555,14 @@ fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(
         }
     }
     if let Some(date) = row.hire_date {
-        let current = person.hire_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let current = person.hire_date.as_deref().and_then(parse_date);
         if date != current || (date.is_none() && person.hire_date.is_some()) {
             let new = date.map(|d| d.to_string());
             change("hireDate", "hire_date", person.hire_date.clone(), new.clone(), new);
         }
     }
-    if let Some(decision) = row.decision {
+    // Nodes are people (and new people) one to one: the same node is the same manager.
+    if let Some(decision) = row.decision.filter(|d| *d != person.manager) {
         let new = decision.map(node_ref);
         let new_id = new.as_ref().map(|(id, _)| id.clone());
         let old_id = person.manager.map(|m| dir.people[m].id.clone());
