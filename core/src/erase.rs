@@ -95,8 +95,8 @@ const INDEXED_TEXT: &[(i64, &str, &str)] = &[
     (5, "one_on_one_notes", "text"),
 ];
 
-/// Free text in smaller tables, read whole.
-const SCANNED_TEXT: &[(&str, &str)] = &[("people", "deactivation_reason"), ("mail", "body"), ("review_cycles", "name")];
+/// Free text in smaller tables, read whole (and people's deactivation reasons, with "deactivated by").
+const SCANNED_TEXT: &[(&str, &str)] = &[("mail", "body"), ("review_cycles", "name")];
 
 struct Person {
     subject: PersonRef,
@@ -261,7 +261,7 @@ fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// Replaces their name and email in free text on other people's records (a reason, a review, a note).
+/// Replaces their name and email in free text on other people's records (a review, a note, a mail).
 fn scrub_free_text_tx(tx: &Transaction, name: &str, email: &str) -> Result<()> {
     // `rows`: only these rowids (a JSON list), or every row.
     let replace = |table: &str, column: &str, rows: Option<String>| -> Result<()> {
@@ -317,7 +317,13 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
             OR subject_name IN (?1, ?2, ?3)",
         params![id, name, email, DELETED],
     )?;
-    tx.execute("UPDATE people SET deactivated_by_name = ?2 WHERE deactivated_by_name = ?1", params![name, DELETED])?;
+    // "Deactivated by" them, and reasons that name them: one pass through everyone for both.
+    tx.execute(
+        "UPDATE people SET deactivated_by_name = CASE WHEN deactivated_by_name = ?1 THEN ?3 ELSE deactivated_by_name END,
+                           deactivation_reason = replace(replace(deactivation_reason, ?1, ?3), ?2, ?3)
+         WHERE deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0",
+        params![name, email, DELETED],
+    )?;
     scrub_free_text_tx(tx, name, email)?;
     scrub_import_history_tx(tx, p)?;
     tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;
