@@ -220,7 +220,13 @@ async fn main() {
     std::fs::File::open(&path).unwrap().sync_all().unwrap(); // not written back while the app is measured
     let expected: i64 = rusqlite::Connection::open(&path)
         .unwrap()
-        .query_row("SELECT count(*) FROM people WHERE status = 'active' AND search LIKE '%engineer%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM people WHERE status = 'active'
+               AND first_name || ' ' || last_name || ' ' || email || ' ' || title || ' ' || department || ' ' || alias_search
+                   LIKE '%engineer%'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let mut rows = Vec::new();
 

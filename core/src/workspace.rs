@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_import_files.sql"),
     include_str!("../migrations/006_indexes.sql"),
     include_str!("../migrations/007_mentions.sql"),
+    include_str!("../migrations/008_no_search_column.sql"),
 ];
 
 /// The schema version this build writes and reads.

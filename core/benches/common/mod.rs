@@ -15,7 +15,7 @@ pub const PEOPLE: usize = 100_000;
 /// People given 1,000 records each: the merge and delete budgets are for such a person.
 pub const HEAVY: usize = 40;
 /// Bump when the generated company changes, so an old copy is not reused.
-const GENERATION: u32 = 5;
+const GENERATION: u32 = 6;
 
 /// Where generated workspaces and the rows of the results table are kept between runs.
 pub fn data_dir() -> PathBuf {
