@@ -26,7 +26,7 @@ impl AppState {
         self.workspace.clone().map_err(Error::from)
     }
 
-    /// Reads the directory's index of everyone (a few hundred ms at 100,000 people) on a thread of its
+    /// Reads the directory's index of everyone (~150 ms at 100,000 people) on a thread of its
     /// own, once, after the first screen has had its answer: it runs while the person signs in, so it
     /// holds up neither the first screen nor the directory after "Sign in".
     pub fn read_directory_soon(&self) {
