@@ -88,10 +88,14 @@ impl App {
             .stderr(Stdio::null())
             .spawn()
             .expect("start tauri-driver");
+        // tauri-driver forwards to WebKitWebDriver, which it starts at the same time: a session asked
+        // for before both listen gets a cut-off answer.
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on port {port}");
-            std::thread::sleep(Duration::from_millis(50));
+        for (listener, at) in [("tauri-driver", port), ("WebKitWebDriver", native)] {
+            while TcpStream::connect(("127.0.0.1", at)).is_err() {
+                assert!(started.elapsed() < PATIENCE, "{listener} did not listen on port {at}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
