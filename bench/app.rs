@@ -65,6 +65,41 @@ fn record(rows: &mut Vec<String>, what: &str, measured: &str, budget: &str, rati
     rows.push(line);
 }
 
+/// A running process, as `/proc/PID/stat` tells it.
+struct Process {
+    pid: u32,
+    parent: u32,
+    /// Clock ticks since boot.
+    started: u64,
+    /// Whether it runs `binary`.
+    is_app: bool,
+}
+
+fn processes(binary: &Path) -> Vec<Process> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_string_lossy().parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid …": the name may hold spaces, so the fields are read after its
+            // closing parenthesis; ppid is field 4, starttime field 22.
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+            Some(Process {
+                pid,
+                parent: fields.get(1)?.parse().ok()?,
+                started: fields.get(19)?.parse().ok()?,
+                is_app: std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary),
+            })
+        })
+        .collect()
+}
+
+/// The newest process of the app.
+fn app_process(all: &[Process]) -> &Process {
+    all.iter().filter(|p| p.is_app).max_by_key(|p| p.started).expect("the app's process")
+}
+
 /// When the newest process of `binary` started, in milliseconds since the epoch: the kernel's clock
 /// ticks since boot (10 ms each), with boot placed by `/proc/uptime` read now.
 fn started_at(binary: &Path) -> f64 {
@@ -72,37 +107,15 @@ fn started_at(binary: &Path) -> f64 {
     let uptime: f64 = std::fs::read_to_string("/proc/uptime").unwrap().split(' ').next().unwrap().parse().unwrap();
     // SAFETY: sysconf only reads a constant of the system.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let started = std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == binary))
-        .filter_map(|e| {
-            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
-            // Field 22 of "pid (comm) state …", the 20th after the name's closing parenthesis.
-            stat[stat.rfind(')')? + 2..].split(' ').nth(19)?.parse::<f64>().ok()
-        })
-        .fold(f64::MIN, f64::max);
-    assert!(started > 0.0, "the app's process");
-    (now - uptime + started / ticks) * 1000.0
+    (now - uptime + app_process(&processes(binary)).started as f64 / ticks) * 1000.0
 }
 
 /// Proportional memory (PSS, shared pages split between the processes that map them) of the running
 /// app and every process below it (WebKit's web and network processes), in bytes, and each one's share.
 fn app_memory(binary: &Path) -> (u64, Vec<String>) {
-    let mut parents: HashMap<u32, u32> = HashMap::new();
-    let mut app = None;
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-        // "pid (comm) state ppid …": the name may hold spaces, so read after its closing parenthesis.
-        let Some(after) = stat.rfind(')').map(|i| &stat[i + 2..]) else { continue };
-        let ppid = after.split(' ').nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
-        parents.insert(pid, ppid);
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary) {
-            app = Some(pid);
-        }
-    }
-    let app = app.expect("the app's process");
+    let all = processes(binary);
+    let app = app_process(&all).pid;
+    let parents: HashMap<u32, u32> = all.iter().map(|p| (p.pid, p.parent)).collect();
     let below = |mut pid: u32| loop {
         if pid == app {
             return true;
