@@ -1561,17 +1561,15 @@ fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(
             change("hireDate", "hire_date", person.hire_date.clone(), new.clone(), new);
         }
     }
-    // Nodes are people (and new people) one to one: the same node is the same manager.
+    // Nodes are people (and new people) one to one: another node is another manager.
     if let Some(decision) = row.decision.filter(|d| *d != person.manager) {
         let new = decision.map(node_ref);
         let new_id = new.as_ref().map(|(id, _)| id.clone());
         let old_id = person.manager.map(|m| dir.people[m].id.clone());
-        if new_id != old_id {
-            let old_name = person.manager.map(|m| dir.people[m].name.clone());
-            change("manager", "manager_id", old_name, new.map(|(_, name)| name), new_id.clone());
-            diff.before.insert("managerId".into(), json!(old_id));
-            diff.after.insert("managerId".into(), json!(new_id));
-        }
+        let old_name = person.manager.map(|m| dir.people[m].name.clone());
+        change("manager", "manager_id", old_name, new.map(|(_, name)| name), new_id.clone());
+        diff.before.insert("managerId".into(), json!(old_id));
+        diff.after.insert("managerId".into(), json!(new_id));
     }
     diff
 }
