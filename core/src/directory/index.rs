@@ -1,6 +1,7 @@
 //! Everyone in the directory, in memory, so that any page of any view, sort and search takes a
 //! fraction of a millisecond at 100,000 people: the search text and sort keys of each person, built
-//! from one read of the `people` table and kept until people change (`Workspace::people_version_tx`).
+//! from one read of the `people` table (and its name and email indexes) and kept until people change
+//! (`Workspace::people_version_tx`).
 //! Each order (a sort key and direction) is sorted the first time it is asked for; the rows of a page
 //! are then read from SQLite by id.
 
@@ -134,13 +135,15 @@ impl Index {
         let (mut ids, mut managers) = (Texts::default(), Texts::default());
         let (mut title, mut department, mut location, mut deactivated_at) =
             (Ranks::default(), Ranks::default(), Ranks::default(), Ranks::default());
-        let (mut active, mut rowids, mut haystacks, mut masks) = (Vec::new(), Vec::new(), Texts::default(), Vec::new());
+        let (mut active, mut haystacks, mut masks) = (Vec::new(), Texts::default(), Vec::new());
+        // Each rowid's place in the table's order.
+        let mut at: HashMap<i64, u32> = HashMap::default();
         while let Some(r) = rows.next()? {
             let text_of = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             ids.push(text_of(0)?);
             managers.push(text_of(1)?);
             active.push(r.get(2)?);
-            rowids.push(r.get::<_, i64>(4)?);
+            at.insert(r.get(4)?, at.len() as u32);
             let haystack = text_of(3)?.to_lowercase();
             masks.push(mask(&haystack));
             haystacks.push(&haystack);
@@ -152,7 +155,6 @@ impl Index {
         // Name order and email order come from their indexes, read without the table (each is a list
         // of rowids), and so does nothing else: emails are not held.
         let count = active.len();
-        let at: HashMap<i64, u32> = rowids.iter().enumerate().map(|(i, r)| (*r, i as u32)).collect();
         let in_order = |sql: &str| -> Result<Vec<u32>> {
             let mut stmt = tx.prepare(sql)?;
             let mut rows = stmt.query([])?;
