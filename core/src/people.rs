@@ -55,6 +55,14 @@ pub fn new_id() -> String {
 
 /// Checks the shape of an email address and returns it trimmed.
 pub fn check_email(email: &str) -> Result<String> {
+    match email_problem(email) {
+        Some(problem) => Err(problem),
+        None => Ok(email.trim().to_string()),
+    }
+}
+
+/// What is wrong with an email, if anything (`check_email` without the copy, for reading many).
+pub fn email_problem(email: &str) -> Option<Error> {
     let email = email.trim();
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -67,11 +75,7 @@ pub fn check_email(email: &str) -> Result<String> {
         }
         None => false,
     };
-    if valid {
-        Ok(email.to_string())
-    } else {
-        Err(Error::invalid_input(format!("“{email}” is not an email address: write it as name@company.com.")))
-    }
+    (!valid).then(|| Error::invalid_input(format!("“{email}” is not an email address: write it as name@company.com.")))
 }
 
 /// Inserts a person; the caller records the audit entry in the same transaction.

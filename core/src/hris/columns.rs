@@ -368,17 +368,20 @@ pub struct Layout {
     pub columns: Vec<Column>,
     /// How many values a line should have.
     pub width: usize,
-    index: HashMap<Field, usize>,
+    /// By field (`Field as usize`): every value of every row is looked up here.
+    index: [Option<usize>; FIELDS],
 }
+
+const FIELDS: usize = Field::Ignore as usize + 1;
 
 impl Layout {
     /// The index of the column holding `field`.
     pub fn index(&self, field: Field) -> Option<usize> {
-        self.index.get(&field).copied()
+        self.index[field as usize]
     }
 
     pub fn has(&self, field: Field) -> bool {
-        self.index.contains_key(&field)
+        self.index(field).is_some()
     }
 
     /// The column's name for a message: its header as written.
@@ -461,10 +464,10 @@ pub fn layout(file_name: &str, first: &[String], mapping: Option<&Mapping>) -> R
             }
         }
     }
-    let mut index: HashMap<Field, usize> = HashMap::new();
+    let mut index: [Option<usize>; FIELDS] = [None; FIELDS];
     for (i, column) in columns.iter().enumerate() {
         let Some(field) = column.field else { continue };
-        if let Some(&before) = index.get(&field) {
+        if let Some(before) = index[field as usize] {
             let first_header = &columns[before].header;
             return Err(Error::invalid_input(format!(
                 "The columns “{first_header}” (column {}) and “{}” (column {}) of {file_name} both mean {}: \
@@ -475,10 +478,10 @@ pub fn layout(file_name: &str, first: &[String], mapping: Option<&Mapping>) -> R
                 field.label()
             )));
         }
-        index.insert(field, i);
+        index[field as usize] = Some(i);
     }
     let found: Vec<String> = columns.iter().filter(|c| !c.header.is_empty()).map(|c| c.header.clone()).collect();
-    if !index.contains_key(&Field::Email) {
+    if index[Field::Email as usize].is_none() {
         return Err(Error::invalid_input(format!(
             "{file_name} has no Login Email column (its columns: {}). Add a column “Login Email” with each person's \
              work email, or map the column that holds it in the source's column mapping.",
@@ -486,7 +489,7 @@ pub fn layout(file_name: &str, first: &[String], mapping: Option<&Mapping>) -> R
         )));
     }
     let named = [Field::FirstName, Field::LastName, Field::FullName, Field::FullNameLastFirst];
-    if !named.iter().any(|f| index.contains_key(f)) {
+    if named.iter().all(|&f| index[f as usize].is_none()) {
         return Err(Error::invalid_input(format!(
             "{file_name} has no name columns (its columns: {}). Add “First Name” and “Last Name” columns, or map a \
              column holding the full name in the source's column mapping.",
@@ -563,6 +566,13 @@ pub fn split_name(value: &str, last_first: bool) -> Option<(&str, &str)> {
 /// Reads a date as the file writes it. The error completes "{column} “{value}” …" with what to fix.
 pub fn parse_date(value: &str, format: Option<DateFormat>) -> std::result::Result<NaiveDate, String> {
     let value = value.trim();
+    // Most files write YYYY-MM-DD: read without splitting (the general reading below explains a miss).
+    let iso = value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if value.len() == 10 && iso {
+        if let Ok(date) = value.parse() {
+            return Ok(date);
+        }
+    }
     let fix = "write it as YYYY-MM-DD, for example 2024-03-31";
     // An ISO date, perhaps with a time after it (2024-03-31T00:00:00, 2024-03-31 09:00).
     let date_part = value.split(['T', ' ']).next().unwrap_or(value);

@@ -232,7 +232,9 @@ pub fn split(file_name: &str, text: Text) -> Result<Table> {
         }
         line += bytes[counted..start].iter().filter(|&&b| b == b'\n').count() as u64;
         counted = start;
-        records.push(Record { line, values: values.clone() });
+        // The next line is read into a new record of this one's size: no copy of this one is made.
+        let next = csv::StringRecord::with_capacity(values.as_slice().len(), values.len());
+        records.push(Record { line, values: std::mem::replace(&mut values, next) });
     }
     Ok(Table { encoding: text.encoding, delimiter, records })
 }

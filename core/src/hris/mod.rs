@@ -14,6 +14,7 @@ pub struct ImportFile {
 pub mod apply;
 pub mod columns;
 pub mod csv;
+mod nocase;
 pub mod plan;
 pub mod runs;
 pub mod sync;

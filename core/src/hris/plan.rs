@@ -2,20 +2,26 @@
 //! by field), deactivated, reactivated, held by a sync hold, skipped, left unchanged, and which rows
 //! have errors or warnings. `apply` makes exactly these changes, in the same transaction as the plan.
 //!
-//! Roster's people are read once into memory (maps by id, email and employee ID, merge aliases
-//! included), the file is read once, and managers are resolved after all rows, so a 100,000-row file
-//! plans in one pass over each.
+//! Roster's people are read once into memory (their texts in one arena; maps by id, email and employee
+//! ID, merge aliases included) while another thread reads the file and each row's values; then rows are
+//! matched, and managers resolved after all rows, so a 100,000-row file plans in one pass over each.
+//! Emails and IDs are looked up as they are written (`NoCase`), without lower-cased copies.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::hash_map::Entry;
+use std::sync::OnceLock;
 
+use bumpalo::Bump;
 use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Transaction};
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::columns::{self, Column, Field, Layout, ManagerKey, Mapping};
 use super::csv as reader;
+use super::nocase::NoCase;
 use super::ImportFile;
 use crate::error::{Error, Result};
 use crate::people;
@@ -308,99 +314,103 @@ const TEXT: [(Field, &str, &str); 5] = [
     (Field::Gender, "gender", "gender"),
 ];
 
-/// A person in Roster.
-struct Person {
-    id: String,
-    name: String,
-    first: String,
-    last: String,
-    email: String,
-    employee_id: Option<String>,
-    text: [String; 5],
-    hire_date: Option<String>,
+/// A person in Roster, their texts in the plan's arena.
+struct Person<'s> {
+    id: &'s str,
+    name: &'s str,
+    first: &'s str,
+    last: &'s str,
+    email: &'s str,
+    employee_id: Option<&'s str>,
+    text: [&'s str; 5],
+    hire_date: Option<&'s str>,
     manager: Option<usize>,
     admin: bool,
     active: bool,
     merged_into: Option<usize>,
-    deactivation: [Option<String>; 3],
+    deactivation: [Option<&'s str>; 3],
 }
 
 /// Roster's people, read once, with the maps the file is matched against.
-struct Directory {
-    people: Vec<Person>,
-    email: HashMap<String, usize>,
-    employee_id: HashMap<String, usize>,
-    alias_email: HashMap<String, usize>,
-    alias_employee_id: HashMap<String, usize>,
+struct Directory<'s> {
+    people: Vec<Person<'s>>,
+    email: HashMap<NoCase<'s>, usize>,
+    employee_id: HashMap<NoCase<'s>, usize>,
+    alias_email: HashMap<NoCase<'s>, usize>,
+    alias_employee_id: HashMap<NoCase<'s>, usize>,
     holds: HashMap<usize, (String, String)>,
     names: Option<HashMap<String, Vec<usize>>>,
 }
 
-/// Emails and IDs compare like SQLite's NOCASE: ASCII letters without case.
-fn key(text: &str) -> String {
-    text.trim().to_ascii_lowercase()
+/// Column `i` of a row, copied into the arena (None for NULL).
+fn stored<'s>(arena: &'s Bump, r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'s str>> {
+    let value = r.get_ref(i)?;
+    if value == ValueRef::Null {
+        return Ok(None);
+    }
+    let text = value.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), e.into()))?;
+    Ok(Some(arena.alloc_str(text)))
 }
 
-impl Directory {
-    fn load(tx: &Transaction, today: &str) -> Result<Directory> {
+impl<'s> Directory<'s> {
+    fn load(tx: &Transaction, arena: &'s Bump, today: &str) -> Result<Directory<'s>> {
         let mut stmt = tx.prepare(
             "SELECT id, name, first_name, last_name, email, employee_id, title, department, team, location, gender,
-                    hire_date, manager_id, role, status, merged_into_id, deactivated_at, deactivated_by_name,
-                    deactivation_reason
+                    hire_date, manager_id, role = 'admin', status = 'active', merged_into_id, deactivated_at,
+                    deactivated_by_name, deactivation_reason
              FROM people",
         )?;
         let mut people = Vec::new();
-        let mut links: Vec<(Option<String>, Option<String>)> = Vec::new();
+        let mut links: Vec<(Option<&str>, Option<&str>)> = Vec::new();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            let text = |i| Ok::<_, rusqlite::Error>(stored(arena, r, i)?.unwrap_or_default());
             people.push(Person {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                first: r.get(2)?,
-                last: r.get(3)?,
-                email: r.get(4)?,
-                employee_id: r.get(5)?,
-                text: [r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
-                hire_date: r.get(11)?,
+                id: text(0)?,
+                name: text(1)?,
+                first: text(2)?,
+                last: text(3)?,
+                email: text(4)?,
+                employee_id: stored(arena, r, 5)?,
+                text: [text(6)?, text(7)?, text(8)?, text(9)?, text(10)?],
+                hire_date: stored(arena, r, 11)?,
                 manager: None,
-                admin: r.get::<_, String>(13)? == "admin",
-                active: r.get::<_, String>(14)? == "active",
+                admin: r.get(13)?,
+                active: r.get(14)?,
                 merged_into: None,
-                deactivation: [r.get(16)?, r.get(17)?, r.get(18)?],
+                deactivation: [stored(arena, r, 16)?, stored(arena, r, 17)?, stored(arena, r, 18)?],
             });
-            links.push((r.get(12)?, r.get(15)?));
+            // Manager and merged-into ids: mapped to places once everyone is read.
+            links.push((stored(arena, r, 12)?, stored(arena, r, 15)?));
         }
-        let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-        let found = |id: Option<String>| id.and_then(|m| by_id.get(m.as_str()).copied());
-        let links: Vec<(Option<usize>, Option<usize>)> =
-            links.into_iter().map(|(m, into)| (found(m), found(into))).collect();
-        let email = people.iter().enumerate().map(|(i, p)| (key(&p.email), i)).collect();
-        let employee_id =
-            people.iter().enumerate().filter_map(|(i, p)| Some((key(p.employee_id.as_deref()?), i))).collect();
+        let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let found = |id: Option<&str>| id.and_then(|m| by_id.get(m).copied());
+        for (person, (manager, merged_into)) in people.iter_mut().zip(links) {
+            person.manager = found(manager);
+            person.merged_into = found(merged_into);
+        }
+        let email = people.iter().enumerate().map(|(i, p)| (NoCase::new(p.email), i)).collect();
+        let mut employee_id = HashMap::with_capacity_and_hasher(people.len(), Default::default());
+        employee_id.extend(people.iter().enumerate().filter_map(|(i, p)| Some((NoCase::new(p.employee_id?), i))));
         let mut alias_email = HashMap::default();
         let mut alias_employee_id = HashMap::default();
-        let mut stmt = tx.prepare("SELECT kind, value, person_id FROM aliases")?;
+        let mut stmt = tx.prepare("SELECT kind = 'email', value, person_id FROM aliases")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (kind, value, person): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let Some(&i) = by_id.get(person.as_str()) else { continue };
-            match kind.as_str() {
-                "email" => alias_email.insert(key(&value), i),
-                _ => alias_employee_id.insert(key(&value), i),
+            let Some(&i) = by_id.get(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) else { continue };
+            let value = NoCase::new(stored(arena, r, 1)?.unwrap_or_default());
+            match r.get(0)? {
+                true => alias_email.insert(value, i),
+                false => alias_employee_id.insert(value, i),
             };
         }
         let mut holds = HashMap::default();
         let mut stmt = tx.prepare("SELECT person_id, until, reason FROM sync_holds WHERE until >= ?1")?;
         let mut rows = stmt.query([today])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = by_id.get(r.get::<_, String>(0)?.as_str()) {
+            if let Some(&i) = by_id.get(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?) {
                 holds.insert(i, (r.get(1)?, r.get(2)?));
             }
-        }
-        drop(by_id);
-        for (person, (manager, merged_into)) in people.iter_mut().zip(links) {
-            person.manager = manager;
-            person.merged_into = merged_into;
         }
         Ok(Directory { people, email, employee_id, alias_email, alias_employee_id, holds, names: None })
     }
@@ -421,18 +431,18 @@ impl Directory {
     }
 
     /// The person an email means, and whether it is an old email of theirs (an alias).
-    fn by_email(&self, email_key: &str) -> Option<(usize, bool)> {
-        if let Some(&i) = self.alias_email.get(email_key) {
+    fn by_email(&self, email: NoCase) -> Option<(usize, bool)> {
+        if let Some(&i) = self.alias_email.get(&email) {
             return Some((self.kept(i).0, true));
         }
-        self.email.get(email_key).map(|&i| self.kept(i))
+        self.email.get(&email).map(|&i| self.kept(i))
     }
 
-    fn by_employee_id(&self, id_key: &str) -> Option<(usize, bool)> {
-        if let Some(&i) = self.alias_employee_id.get(id_key) {
+    fn by_employee_id(&self, id: NoCase) -> Option<(usize, bool)> {
+        if let Some(&i) = self.alias_employee_id.get(&id) {
             return Some((self.kept(i).0, true));
         }
-        self.employee_id.get(id_key).map(|&i| self.kept(i))
+        self.employee_id.get(&id).map(|&i| self.kept(i))
     }
 
     /// The person of this name, if exactly one (an active one preferred).
@@ -497,12 +507,14 @@ struct Row<'a> {
     node: Option<usize>,
     /// The manager the row sets: None keeps the current one.
     decision: Option<Option<usize>>,
+    /// What is wrong with its values on their own (moved to the plan's errors when it is checked).
+    read_errors: Vec<RowError>,
 }
 
 impl Row<'_> {
     fn display_name(&self, dir: &Directory) -> String {
         if let Some(p) = self.person {
-            return dir.people[p].name.clone();
+            return dir.people[p].name.to_string();
         }
         let name = format!("{} {}", self.first.unwrap_or(""), self.last.unwrap_or(""));
         let name = name.trim();
@@ -609,36 +621,33 @@ pub(crate) fn plan_tx(
     settings: &Settings,
     actor_id: Option<&str>,
 ) -> Result<Planned> {
-    let table = reader::read(&file.name, &file.bytes, &settings.fallback_encoding)?;
-    let mapping = settings.mapping.as_ref();
-    let first: Vec<String> =
-        table.records.first().map(|r| r.values.iter().map(str::to_string).collect()).unwrap_or_default();
-    let layout = match table.records.is_empty() {
-        true => None,
-        false => Some(columns::layout(&file.name, &first, mapping)?),
-    };
     let today = chrono::Utc::now().date_naive();
-    let mut dir = Directory::load(tx, &today.to_string())?;
+    let arena = Bump::new();
+    let table = OnceLock::new();
+    // Two cores: the file is read, and each row on its own, while Roster's people are loaded.
+    let (read, dir) = std::thread::scope(|s| {
+        let reading = s.spawn(|| read_file(file, settings, today, &table));
+        let dir = Directory::load(tx, &arena, &today.to_string());
+        (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), dir)
+    });
+    let ReadFile { table, layout, rows: read_rows, file_hash } = read?;
+    let mut dir = dir?;
     let mut plan = Plan {
         file_name: file.name.clone(),
-        file_hash: sha256_hex(&file.bytes),
+        file_hash,
         encoding: table.encoding.clone(),
         delimiter: table.delimiter_name().to_string(),
         missing_mode: settings.missing.as_str().to_string(),
         ..Plan::default()
     };
     let active_before = dir.people.iter().filter(|p| p.active).count();
-    let data = match &layout {
-        Some(l) => &table.records[usize::from(l.has_header)..],
-        None => &[][..],
-    };
     if let Some(l) = &layout {
         plan.has_header = l.has_header;
         plan.columns = l.columns.clone();
     }
-    plan.rows = data.len();
+    plan.rows = read_rows.len();
     let mut problems = Problems { layout: layout.as_ref(), errors: Vec::new(), warnings: Vec::new() };
-    let no_rows = match (&layout, data.is_empty()) {
+    let no_rows = match (&layout, read_rows.is_empty()) {
         (None, _) => Some(format!(
             "{} is empty: it has no header and no rows of people. The HRIS export may have failed or been cut off: \
              check the file at its source, then import it again.",
@@ -655,20 +664,13 @@ pub(crate) fn plan_tx(
         problems.warnings.push(RowError { line: 1, column: None, message: why.clone() });
     }
 
-    let mut rows: Vec<Row> = Vec::with_capacity(data.len());
+    let mut rows = read_rows;
+    let keys = || HashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut seen = Seen { email: keys(), employee_id: keys(), people: vec![0; dir.people.len()] };
     if let Some(layout) = &layout {
-        let status_headers = [Field::Status, Field::TerminationDate].map(|f| layout.has(f).then(|| layout.header(f)));
-        let ctx = RowContext {
-            layout,
-            delimiter: table.delimiter_name(),
-            status_headers,
-            mapping,
-            today,
-            file_name: &file.name,
-        };
-        let mut seen = Seen::default();
-        for record in data {
-            let row = check_row(&ctx, record, &dir, &mut seen, actor_id, &mut problems);
+        let ctx = RowContext::new(layout, table, settings, today, &file.name);
+        for (i, row) in rows.iter_mut().enumerate() {
+            check_row(&ctx, (i, row), &dir, &mut seen, actor_id, &mut problems);
             if row.state == State::Skipped {
                 plan.skipped.push(Skipped {
                     line: row.line,
@@ -677,7 +679,6 @@ pub(crate) fn plan_tx(
                     why: format!("{}, and Roster never had this person: nothing to do.", row.inactive_reason),
                 });
             }
-            rows.push(row);
         }
         keep_an_admin(&mut rows, &dir, layout, &mut problems);
     }
@@ -696,7 +697,8 @@ pub(crate) fn plan_tx(
         }
     }
     if let Some(layout) = &layout {
-        resolve_managers(&mut rows, &mut dir, &mut problems, layout, base, nodes);
+        let in_file = InFile { email: &seen.email, employee_id: &seen.employee_id };
+        resolve_managers(&mut rows, &mut dir, &mut problems, layout, in_file, base, nodes);
     }
     let new_names: HashMap<usize, (String, String)> = rows
         .iter()
@@ -705,7 +707,7 @@ pub(crate) fn plan_tx(
         .collect();
     let node_ref = |node: usize| -> (String, String) {
         match dir.people.get(node) {
-            Some(p) => (p.id.clone(), p.name.clone()),
+            Some(p) => (p.id.to_string(), p.name.to_string()),
             None => new_names.get(&node).cloned().unwrap_or_default(),
         }
     };
@@ -749,7 +751,7 @@ pub(crate) fn plan_tx(
             plan.unchanged += 1;
             continue;
         }
-        let (id, name) = (p.id.clone(), p.name.clone());
+        let (id, name) = (p.id.to_string(), p.name.to_string());
         match (p.active, row.active) {
             (true, false) if dir.holds.contains_key(&i) => {
                 let (until, reason) = dir.holds[&i].clone();
@@ -796,25 +798,38 @@ pub(crate) fn plan_tx(
     }
 
     // People of Roster whom the file does not list.
-    let claimed: HashSet<usize> = rows.iter().filter_map(|r| r.person).collect();
+    let mut claimed = vec![false; dir.people.len()];
+    for p in rows.iter().filter_map(|r| r.person) {
+        claimed[p] = true;
+    }
     for (i, p) in dir.people.iter().enumerate() {
-        if !p.active || p.merged_into.is_some() || claimed.contains(&i) {
+        if !p.active || p.merged_into.is_some() || claimed[i] {
             continue;
         }
         let outcome = match settings.missing {
             Missing::Partial => "left_alone",
-            Missing::Full if p.admin || actor_id == Some(p.id.as_str()) => "kept_admin",
+            Missing::Full if p.admin || actor_id == Some(p.id) => "kept_admin",
             Missing::Full if dir.holds.contains_key(&i) => {
                 let (until, reason) = dir.holds[&i].clone();
-                plan.held.push(HeldPerson { id: p.id.clone(), name: p.name.clone(), line: None, until, reason });
+                plan.held.push(HeldPerson {
+                    id: p.id.to_string(),
+                    name: p.name.to_string(),
+                    line: None,
+                    until,
+                    reason,
+                });
                 "held"
             }
             Missing::Full => {
                 let reason = format!("Not in {} (a full import)", file.name);
-                deactivations.push(Op::Deactivate { id: p.id.clone(), name: p.name.clone(), reason: reason.clone() });
+                deactivations.push(Op::Deactivate {
+                    id: p.id.to_string(),
+                    name: p.name.to_string(),
+                    reason: reason.clone(),
+                });
                 plan.deactivated.push(StatusChange {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
+                    id: p.id.to_string(),
+                    name: p.name.to_string(),
                     line: None,
                     reason,
                     changes: Vec::new(),
@@ -823,9 +838,9 @@ pub(crate) fn plan_tx(
             }
         };
         plan.missing.push(MissingPerson {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            email: p.email.clone(),
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            email: p.email.to_string(),
             outcome: outcome.into(),
         });
     }
@@ -852,66 +867,69 @@ pub(crate) fn plan_tx(
 }
 
 /// The keys already seen in the file, and whom they matched.
-#[derive(Default)]
-struct Seen {
-    email: HashMap<String, u64>,
-    employee_id: HashMap<String, u64>,
-    people: HashMap<usize, u64>,
+struct Seen<'a> {
+    /// The first row with each email, and its line.
+    email: HashMap<NoCase<'a>, (usize, u64)>,
+    employee_id: HashMap<NoCase<'a>, (usize, u64)>,
+    /// By place in the directory: the line that matched them (0: none yet).
+    people: Vec<u64>,
 }
 
 /// Reads one row and decides what it is: a person to match or create, a row to skip, or a row with
 /// errors (left untouched).
 fn check_row<'a>(
     ctx: &RowContext,
-    record: &'a reader::Record,
+    (index, row): (usize, &mut Row<'a>),
     dir: &Directory,
-    seen: &mut Seen,
+    seen: &mut Seen<'a>,
     actor_id: Option<&str>,
     problems: &mut Problems,
-) -> Row<'a> {
+) {
     let errors_before = problems.errors.len();
-    let mut row = read_row(ctx, record, problems);
+    problems.errors.append(&mut row.read_errors);
     let line = row.line;
     let layout = ctx.layout;
     let status_known =
         problems.errors[errors_before..].iter().all(|e| e.column.is_none() || !ctx.status_headers.contains(&e.column));
-    let email_key = (!row.email.is_empty()).then(|| key(row.email));
-    let id_key = row.employee_id.map(key);
-    if let Some(k) = &id_key {
-        match seen.employee_id.get(k) {
-            Some(first) => problems.error(
+    let email_key = (!row.email.is_empty()).then(|| NoCase::new(row.email));
+    let id_key = row.employee_id.map(NoCase::new);
+    if let Some(k) = id_key {
+        match seen.employee_id.entry(k) {
+            Entry::Occupied(first) => problems.error(
                 line,
                 Some(Field::EmployeeId),
                 format!(
-                    "Employee ID “{}” is also on line {first}: each person may appear once in the file. Remove one of \
+                    "Employee ID “{}” is also on line {}: each person may appear once in the file. Remove one of \
                      the two lines, or correct the ID.",
-                    row.employee_id.unwrap_or_default()
+                    row.employee_id.unwrap_or_default(),
+                    first.get().1
                 ),
             ),
-            None => {
-                seen.employee_id.insert(k.clone(), line);
+            Entry::Vacant(first) => {
+                first.insert((index, line));
             }
         }
     }
-    if let Some(k) = &email_key {
-        match seen.email.get(k) {
-            Some(first) => problems.error(
+    if let Some(k) = email_key {
+        match seen.email.entry(k) {
+            Entry::Occupied(first) => problems.error(
                 line,
                 Some(Field::Email),
                 format!(
-                    "{} is also on line {first}: each person may appear once in the file. Remove one of the two \
+                    "{} is also on line {}: each person may appear once in the file. Remove one of the two \
                      lines, or correct the email.",
-                    row.email
+                    row.email,
+                    first.get().1
                 ),
             ),
-            None => {
-                seen.email.insert(k.clone(), line);
+            Entry::Vacant(first) => {
+                first.insert((index, line));
             }
         }
     }
     // Matching: by Employee ID when the row has one, else (or when the ID is new to Roster) by email.
-    let by_id = id_key.as_deref().and_then(|k| dir.by_employee_id(k));
-    let by_email = email_key.as_deref().and_then(|k| dir.by_email(k));
+    let by_id = id_key.and_then(|k| dir.by_employee_id(k));
+    let by_email = email_key.and_then(|k| dir.by_email(k));
     match (by_id, by_email) {
         (Some((p, alias)), other) => {
             if let Some((q, _)) = other.filter(|(q, _)| *q != p) {
@@ -932,8 +950,8 @@ fn check_row<'a>(
             row.via_alias = alias;
         }
         (None, Some((q, alias))) => {
-            if let (Some(theirs), Some(ours)) = (&row.employee_id, &dir.people[q].employee_id) {
-                if key(theirs) != key(ours) {
+            if let (Some(theirs), Some(ours)) = (row.employee_id, dir.people[q].employee_id) {
+                if NoCase::new(theirs) != NoCase::new(ours) {
                     problems.error(
                         line,
                         Some(Field::EmployeeId),
@@ -951,8 +969,9 @@ fn check_row<'a>(
         (None, None) => {}
     }
     if let Some(p) = row.person {
-        match seen.people.get(&p) {
-            Some(first) => problems.error(
+        match seen.people[p] {
+            0 => seen.people[p] = line,
+            first => problems.error(
                 line,
                 None,
                 format!(
@@ -961,9 +980,6 @@ fn check_row<'a>(
                     dir.people[p].name
                 ),
             ),
-            None => {
-                seen.people.insert(p, line);
-            }
         }
     }
     match row.person {
@@ -971,7 +987,7 @@ fn check_row<'a>(
             // Whatever else is wrong with the line does not matter: there is nothing to do.
             problems.errors.truncate(errors_before);
             row.state = State::Skipped;
-            return row;
+            return;
         }
         None if row.malformed => {}
         None => {
@@ -1002,7 +1018,7 @@ fn check_row<'a>(
                     );
                 }
             }
-            if person.active && !row.active && actor_id == Some(person.id.as_str()) && !dir.holds.contains_key(&p) {
+            if person.active && !row.active && actor_id == Some(person.id) && !dir.holds.contains_key(&p) {
                 problems.error(
                     line,
                     status_field(layout),
@@ -1018,7 +1034,6 @@ fn check_row<'a>(
     if problems.errors.len() > errors_before {
         row.state = State::Error;
     }
-    row
 }
 
 /// Never deactivate the last active admins: when the file would deactivate every one of them, their
@@ -1042,7 +1057,7 @@ fn keep_an_admin(rows: &mut [Row], dir: &Directory, layout: &Layout, problems: &
         return;
     }
     for i in leaving {
-        let name = admin(&rows[i]).map(|(_, p)| p.name.clone()).unwrap_or_default();
+        let name = admin(&rows[i]).map(|(_, p)| p.name).unwrap_or_default();
         rows[i].state = State::Error;
         problems.error(
             rows[i].line,
@@ -1070,6 +1085,49 @@ fn manager_field(layout: &Layout) -> Option<Field> {
         .find(|f| layout.has(*f))
 }
 
+/// The file as read on its own: its lines, how its columns are read, and each data row's values.
+struct ReadFile<'t> {
+    table: &'t reader::Table,
+    layout: Option<Layout>,
+    rows: Vec<Row<'t>>,
+    file_hash: String,
+}
+
+/// Reads the file into `table` and reads each data row (what is wrong with a row's values, on its own).
+/// A file whose columns cannot be understood is refused whole.
+fn read_file<'t>(
+    file: &ImportFile,
+    settings: &Settings,
+    today: NaiveDate,
+    table: &'t OnceLock<reader::Table>,
+) -> Result<ReadFile<'t>> {
+    let file_hash = sha256_hex(&file.bytes);
+    let read = reader::read(&file.name, &file.bytes, &settings.fallback_encoding)?;
+    let table = table.get_or_init(|| read);
+    let first: Vec<String> =
+        table.records.first().map(|r| r.values.iter().map(str::to_string).collect()).unwrap_or_default();
+    let layout = match table.records.is_empty() {
+        true => None,
+        false => Some(columns::layout(&file.name, &first, settings.mapping.as_ref())?),
+    };
+    let rows = match &layout {
+        Some(layout) => {
+            let ctx = RowContext::new(layout, table, settings, today, &file.name);
+            let data = &table.records[usize::from(layout.has_header)..];
+            data.iter()
+                .map(|record| {
+                    let mut problems = Problems { layout: Some(layout), errors: Vec::new(), warnings: Vec::new() };
+                    let mut row = read_row(&ctx, record, &mut problems);
+                    row.read_errors = problems.errors;
+                    row
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(ReadFile { table, layout, rows, file_hash })
+}
+
 struct RowContext<'a> {
     layout: &'a Layout,
     /// "comma", "semicolon" or "tab".
@@ -1079,6 +1137,25 @@ struct RowContext<'a> {
     mapping: Option<&'a Mapping>,
     today: NaiveDate,
     file_name: &'a str,
+}
+
+impl<'a> RowContext<'a> {
+    fn new(
+        layout: &'a Layout,
+        table: &reader::Table,
+        settings: &'a Settings,
+        today: NaiveDate,
+        file_name: &'a str,
+    ) -> Self {
+        RowContext {
+            layout,
+            delimiter: table.delimiter_name(),
+            status_headers: [Field::Status, Field::TerminationDate].map(|f| layout.has(f).then(|| layout.header(f))),
+            mapping: settings.mapping.as_ref(),
+            today,
+            file_name,
+        }
+    }
 }
 
 /// Reads one data row's values, recording what is wrong with them.
@@ -1146,7 +1223,7 @@ fn read_row<'a>(ctx: &RowContext, record: &'a reader::Record, problems: &mut Pro
 
     let email = get(Field::Email).map(clip).unwrap_or_default();
     if !email.is_empty() {
-        if let Err(e) = people::check_email(email) {
+        if let Some(e) = people::email_problem(email) {
             problems.error(line, Some(Field::Email), e.message);
         }
     }
@@ -1258,6 +1335,7 @@ fn read_row<'a>(ctx: &RowContext, record: &'a reader::Record, problems: &mut Pro
         new_id: None,
         node: None,
         decision: None,
+        read_errors: Vec::new(),
     }
 }
 
@@ -1287,11 +1365,18 @@ fn manager_ref<'v>(ctx: &RowContext, get: &dyn Fn(Field) -> Option<&'v str>) -> 
 
 /// Resolves every valid row's manager (after all rows are read), then refuses manager cycles: the rows
 /// in a cycle become errors, and managers are resolved again until none is left.
+/// The rows of the file by email and by employee ID (the first row of each), as `check_row` found them.
+struct InFile<'m, 'a> {
+    email: &'m HashMap<NoCase<'a>, (usize, u64)>,
+    employee_id: &'m HashMap<NoCase<'a>, (usize, u64)>,
+}
+
 fn resolve_managers(
     rows: &mut [Row],
     dir: &mut Directory,
     problems: &mut Problems,
     layout: &Layout,
+    in_file: InFile,
     base: usize,
     nodes: usize,
 ) {
@@ -1299,18 +1384,9 @@ fn resolve_managers(
         return;
     }
     let column = manager_field(layout);
-    let mut file_email: HashMap<String, usize> = HashMap::default();
-    let mut file_id: HashMap<String, usize> = HashMap::default();
     let mut file_name: HashMap<String, Vec<usize>> = HashMap::default();
-    let by_name = rows.iter().any(|r| matches!(r.manager, Some(ManagerRef::Name(_))));
-    for (i, row) in rows.iter().enumerate() {
-        if !row.email.is_empty() {
-            file_email.entry(key(row.email)).or_insert(i);
-        }
-        if let Some(id) = &row.employee_id {
-            file_id.entry(key(id)).or_insert(i);
-        }
-        if by_name {
+    if rows.iter().any(|r| matches!(r.manager, Some(ManagerRef::Name(_)))) {
+        for (i, row) in rows.iter().enumerate() {
             let name = format!("{} {}", row.first.unwrap_or(""), row.last.unwrap_or(""));
             file_name.entry(name.trim().to_lowercase()).or_default().push(i);
         }
@@ -1327,8 +1403,10 @@ fn resolve_managers(
                 ManagerRef::Nobody => (Some(None), None),
                 ManagerRef::Email(v) | ManagerRef::EmployeeId(v) | ManagerRef::Name(v) => {
                     let in_file = match &reference {
-                        ManagerRef::Email(_) => file_email.get(&key(v)).map(|&r| Ok(Some(r))),
-                        ManagerRef::EmployeeId(_) => file_id.get(&key(v)).map(|&r| Ok(Some(r))),
+                        ManagerRef::Email(_) => in_file.email.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
+                        ManagerRef::EmployeeId(_) => {
+                            in_file.employee_id.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r)))
+                        }
                         _ => match file_name.get(&v.trim().to_lowercase()).map(Vec::as_slice) {
                             None | Some([]) => None,
                             Some([one]) => Some(Ok(Some(*one))),
@@ -1355,8 +1433,8 @@ fn resolve_managers(
                             "{n} people in the file are named “{v}”: give the manager's email or Employee ID instead"
                         )),
                         _ => match &reference {
-                            ManagerRef::Email(_) => Ok(dir.by_email(&key(v)).map(|(p, _)| p)),
-                            ManagerRef::EmployeeId(_) => Ok(dir.by_employee_id(&key(v)).map(|(p, _)| p)),
+                            ManagerRef::Email(_) => Ok(dir.by_email(NoCase::new(v)).map(|(p, _)| p)),
+                            ManagerRef::EmployeeId(_) => Ok(dir.by_employee_id(NoCase::new(v)).map(|(p, _)| p)),
                             _ => dir.by_name(v).map_err(|n| {
                                 format!(
                                     "{n} people in Roster are named “{v}”: give the manager's email or Employee ID \
@@ -1419,7 +1497,7 @@ fn resolve_managers(
             let name = |n: usize| -> String {
                 match row_of[n] {
                     Some(r) => rows[r].display_name(dir),
-                    None if n < base => dir.people[n].name.clone(),
+                    None if n < base => dir.people[n].name.to_string(),
                     None => String::from("?"),
                 }
             };
@@ -1529,44 +1607,50 @@ fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(
     };
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     if let Some(first) = row.first.filter(|f| *f != person.first) {
-        change("firstName", "first_name", opt(&person.first), opt(first), Some(first.to_string()));
+        change("firstName", "first_name", opt(person.first), opt(first), Some(first.to_string()));
     }
     if let Some(last) = row.last.filter(|l| *l != person.last) {
-        change("lastName", "last_name", opt(&person.last), opt(last), Some(last.to_string()));
+        change("lastName", "last_name", opt(person.last), opt(last), Some(last.to_string()));
     }
     // An email Roster already has (an old one of this person's, kept by a merge) is not written back.
     // (Most rows keep their email: that is settled without making keys.)
     let same_email = row.email.trim().eq_ignore_ascii_case(person.email.trim());
     if !row.via_alias && !row.email.is_empty() && !same_email {
-        let email_key = key(row.email);
+        let email_key = NoCase::new(row.email);
         if !dir.email.contains_key(&email_key) && !dir.alias_email.contains_key(&email_key) {
             let email = row.email.to_string();
-            change("email", "email", Some(person.email.clone()), Some(email.clone()), Some(email));
+            change("email", "email", Some(person.email.to_string()), Some(email.clone()), Some(email));
         }
     }
     if let Some(id) = row.employee_id.filter(|_| !row.via_alias) {
-        if !person.employee_id.as_deref().is_some_and(|ours| ours.eq_ignore_ascii_case(id)) {
-            change("employeeId", "employee_id", person.employee_id.clone(), Some(id.to_string()), Some(id.to_string()));
+        if !person.employee_id.is_some_and(|ours| ours.eq_ignore_ascii_case(id)) {
+            change(
+                "employeeId",
+                "employee_id",
+                person.employee_id.map(str::to_string),
+                Some(id.to_string()),
+                Some(id.to_string()),
+            );
         }
     }
     for (i, (_, name, column)) in TEXT.iter().enumerate() {
         if let Some(value) = row.text[i].filter(|v| *v != person.text[i]) {
-            change(name, column, opt(&person.text[i]), opt(value), Some(value.to_string()));
+            change(name, column, opt(person.text[i]), opt(value), Some(value.to_string()));
         }
     }
     if let Some(date) = row.hire_date {
-        let current = person.hire_date.as_deref().and_then(parse_date);
+        let current = person.hire_date.and_then(parse_date);
         if date != current || (date.is_none() && person.hire_date.is_some()) {
             let new = date.map(|d| d.to_string());
-            change("hireDate", "hire_date", person.hire_date.clone(), new.clone(), new);
+            change("hireDate", "hire_date", person.hire_date.map(str::to_string), new.clone(), new);
         }
     }
     // Nodes are people (and new people) one to one: another node is another manager.
     if let Some(decision) = row.decision.filter(|d| *d != person.manager) {
         let new = decision.map(node_ref);
         let new_id = new.as_ref().map(|(id, _)| id.clone());
-        let old_id = person.manager.map(|m| dir.people[m].id.clone());
-        let old_name = person.manager.map(|m| dir.people[m].name.clone());
+        let old_id = person.manager.map(|m| dir.people[m].id);
+        let old_name = person.manager.map(|m| dir.people[m].name.to_string());
         change("manager", "manager_id", old_name, new.map(|(_, name)| name), new_id.clone());
         diff.before.insert("managerId".into(), json!(old_id));
         diff.after.insert("managerId".into(), json!(new_id));
