@@ -717,9 +717,14 @@ pub(crate) fn plan_tx(
     let mut updates = Vec::new();
     let mut reactivations = Vec::new();
     let mut deactivations = Vec::new();
-    for row in rows.iter().filter(|r| r.state == State::Valid) {
+    // Each existing person's changes, on two cores (most rows change nothing: finding that is the work).
+    let diffs = on_two_cores(&rows, |row| {
+        let i = row.person.filter(|_| row.state == State::Valid)?;
+        Some(field_changes(row, &dir.people[i], &dir, &node_ref))
+    });
+    for (row, diff) in rows.iter().zip(diffs).filter(|(r, _)| r.state == State::Valid) {
         let line = row.line;
-        let Some(i) = row.person else {
+        let (Some(i), Some(diff)) = (row.person, diff) else {
             let (first, last) = (row.first.unwrap_or(""), row.last.unwrap_or(""));
             let text = row.text.map(|t| t.unwrap_or("").to_string());
             let [title, department, team, location, gender] = text;
@@ -745,7 +750,6 @@ pub(crate) fn plan_tx(
             continue;
         };
         let p = &dir.people[i];
-        let diff = field_changes(row, p, &dir, &node_ref);
         let changed = !diff.changes.is_empty();
         if !changed && p.active == row.active {
             plan.unchanged += 1;
@@ -1113,19 +1117,28 @@ fn read_file<'t>(
     let rows = match &layout {
         Some(layout) => {
             let ctx = RowContext::new(layout, table, settings, today, &file.name);
-            let data = &table.records[usize::from(layout.has_header)..];
-            data.iter()
-                .map(|record| {
-                    let mut problems = Problems { layout: Some(layout), errors: Vec::new(), warnings: Vec::new() };
-                    let mut row = read_row(&ctx, record, &mut problems);
-                    row.read_errors = problems.errors;
-                    row
-                })
-                .collect()
+            // On two cores too: the people load on one of them, and the other may finish first.
+            on_two_cores(&table.records[usize::from(layout.has_header)..], |record| {
+                let mut problems = Problems { layout: Some(layout), errors: Vec::new(), warnings: Vec::new() };
+                let mut row = read_row(&ctx, record, &mut problems);
+                row.read_errors = problems.errors;
+                row
+            })
         }
         None => Vec::new(),
     };
     Ok(ReadFile { table, layout, rows, file_hash })
+}
+
+/// `f` of each item, in order: the second half on another thread.
+fn on_two_cores<'i, T: Sync, U: Send>(items: &'i [T], f: impl Fn(&'i T) -> U + Sync) -> Vec<U> {
+    let (first, second) = items.split_at(items.len() / 2);
+    std::thread::scope(|s| {
+        let later = s.spawn(|| second.iter().map(&f).collect::<Vec<U>>());
+        let mut all: Vec<U> = first.iter().map(&f).collect();
+        all.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        all
+    })
 }
 
 struct RowContext<'a> {
@@ -1597,7 +1610,12 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// The fields a row changes on an existing person (its problems were found by `check_row`).
-fn field_changes(row: &Row, person: &Person, dir: &Directory, node_ref: &dyn Fn(usize) -> (String, String)) -> Diff {
+fn field_changes(
+    row: &Row,
+    person: &Person,
+    dir: &Directory,
+    node_ref: &(dyn Fn(usize) -> (String, String) + Sync),
+) -> Diff {
     let mut diff = Diff { changes: Vec::new(), sets: Vec::new(), before: Map::new(), after: Map::new() };
     let mut change = |field: &str, column: &'static str, old: Option<String>, new: Option<String>, value| {
         diff.before.insert(field.to_string(), json!(old));
