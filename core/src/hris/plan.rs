@@ -507,7 +507,8 @@ struct Row<'a> {
     node: Option<usize>,
     /// The manager the row sets: None keeps the current one.
     decision: Option<Option<usize>>,
-    /// What is wrong with its values on their own (moved to the plan's errors when it is checked).
+    /// What is wrong with it in the file alone: its values, an email or ID an earlier row has (moved to
+    /// the plan's errors when it is checked against Roster).
     read_errors: Vec<RowError>,
 }
 
@@ -630,7 +631,7 @@ pub(crate) fn plan_tx(
         let dir = Directory::load(tx, &arena, &today.to_string());
         (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), dir)
     });
-    let ReadFile { table, layout, rows: read_rows, file_hash } = read?;
+    let ReadFile { table, layout, rows: read_rows, keys, file_hash } = read?;
     let mut dir = dir?;
     let mut plan = Plan {
         file_name: file.name.clone(),
@@ -665,12 +666,12 @@ pub(crate) fn plan_tx(
     }
 
     let mut rows = read_rows;
-    let keys = || HashMap::with_capacity_and_hasher(rows.len(), Default::default());
-    let mut seen = Seen { email: keys(), employee_id: keys(), people: vec![0; dir.people.len()] };
+    // The line that matched each person (0: none yet).
+    let mut matched = vec![0; dir.people.len()];
     if let Some(layout) = &layout {
         let ctx = RowContext::new(layout, table, settings, today, &file.name);
-        for (i, row) in rows.iter_mut().enumerate() {
-            check_row(&ctx, (i, row), &dir, &mut seen, actor_id, &mut problems);
+        for row in rows.iter_mut() {
+            check_row(&ctx, row, &dir, &mut matched, actor_id, &mut problems);
             if row.state == State::Skipped {
                 plan.skipped.push(Skipped {
                     line: row.line,
@@ -697,8 +698,7 @@ pub(crate) fn plan_tx(
         }
     }
     if let Some(layout) = &layout {
-        let in_file = InFile { email: &seen.email, employee_id: &seen.employee_id };
-        resolve_managers(&mut rows, &mut dir, &mut problems, layout, in_file, base, nodes);
+        resolve_managers(&mut rows, &mut dir, &mut problems, layout, &keys, base, nodes);
     }
     let new_names: HashMap<usize, (String, String)> = rows
         .iter()
@@ -870,22 +870,13 @@ pub(crate) fn plan_tx(
     Ok(Planned { plan, ops, active_before, no_rows })
 }
 
-/// The keys already seen in the file, and whom they matched.
-struct Seen<'a> {
-    /// The first row with each email, and its line.
-    email: HashMap<NoCase<'a>, (usize, u64)>,
-    employee_id: HashMap<NoCase<'a>, (usize, u64)>,
-    /// By place in the directory: the line that matched them (0: none yet).
-    people: Vec<u64>,
-}
-
-/// Reads one row and decides what it is: a person to match or create, a row to skip, or a row with
-/// errors (left untouched).
-fn check_row<'a>(
+/// Matches one row (as `read_file` read it) with Roster and decides what it is: a person to match or
+/// create, a row to skip, or a row with errors (left untouched).
+fn check_row(
     ctx: &RowContext,
-    (index, row): (usize, &mut Row<'a>),
+    row: &mut Row,
     dir: &Directory,
-    seen: &mut Seen<'a>,
+    matched: &mut [u64],
     actor_id: Option<&str>,
     problems: &mut Problems,
 ) {
@@ -897,40 +888,6 @@ fn check_row<'a>(
         problems.errors[errors_before..].iter().all(|e| e.column.is_none() || !ctx.status_headers.contains(&e.column));
     let email_key = (!row.email.is_empty()).then(|| NoCase::new(row.email));
     let id_key = row.employee_id.map(NoCase::new);
-    if let Some(k) = id_key {
-        match seen.employee_id.entry(k) {
-            Entry::Occupied(first) => problems.error(
-                line,
-                Some(Field::EmployeeId),
-                format!(
-                    "Employee ID “{}” is also on line {}: each person may appear once in the file. Remove one of \
-                     the two lines, or correct the ID.",
-                    row.employee_id.unwrap_or_default(),
-                    first.get().1
-                ),
-            ),
-            Entry::Vacant(first) => {
-                first.insert((index, line));
-            }
-        }
-    }
-    if let Some(k) = email_key {
-        match seen.email.entry(k) {
-            Entry::Occupied(first) => problems.error(
-                line,
-                Some(Field::Email),
-                format!(
-                    "{} is also on line {}: each person may appear once in the file. Remove one of the two \
-                     lines, or correct the email.",
-                    row.email,
-                    first.get().1
-                ),
-            ),
-            Entry::Vacant(first) => {
-                first.insert((index, line));
-            }
-        }
-    }
     // Matching: by Employee ID when the row has one, else (or when the ID is new to Roster) by email.
     let by_id = id_key.and_then(|k| dir.by_employee_id(k));
     let by_email = email_key.and_then(|k| dir.by_email(k));
@@ -973,8 +930,8 @@ fn check_row<'a>(
         (None, None) => {}
     }
     if let Some(p) = row.person {
-        match seen.people[p] {
-            0 => seen.people[p] = line,
+        match matched[p] {
+            0 => matched[p] = line,
             first => problems.error(
                 line,
                 None,
@@ -1094,10 +1051,62 @@ struct ReadFile<'t> {
     table: &'t reader::Table,
     layout: Option<Layout>,
     rows: Vec<Row<'t>>,
+    keys: FileKeys<'t>,
     file_hash: String,
 }
 
-/// Reads the file into `table` and reads each data row (what is wrong with a row's values, on its own).
+/// The data rows by email and by employee ID: the first row with each, and its line.
+struct FileKeys<'t> {
+    email: HashMap<NoCase<'t>, (usize, u64)>,
+    employee_id: HashMap<NoCase<'t>, (usize, u64)>,
+}
+
+impl<'t> FileKeys<'t> {
+    /// Maps the rows' keys; a key an earlier row has is an error of the later one.
+    fn new(rows: &mut [Row<'t>], layout: &Layout) -> Self {
+        let map = || HashMap::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut keys = FileKeys { email: map(), employee_id: map() };
+        for (i, row) in rows.iter_mut().enumerate() {
+            let mut taken = |field: Field, message: String| {
+                row.read_errors.push(RowError { line: row.line, column: Some(layout.header(field)), message });
+            };
+            if let Some(id) = row.employee_id {
+                match keys.employee_id.entry(NoCase::new(id)) {
+                    Entry::Occupied(first) => taken(
+                        Field::EmployeeId,
+                        format!(
+                            "Employee ID “{id}” is also on line {}: each person may appear once in the file. Remove \
+                             one of the two lines, or correct the ID.",
+                            first.get().1
+                        ),
+                    ),
+                    Entry::Vacant(first) => {
+                        first.insert((i, row.line));
+                    }
+                }
+            }
+            if !row.email.is_empty() {
+                match keys.email.entry(NoCase::new(row.email)) {
+                    Entry::Occupied(first) => taken(
+                        Field::Email,
+                        format!(
+                            "{} is also on line {}: each person may appear once in the file. Remove one of the two \
+                             lines, or correct the email.",
+                            row.email,
+                            first.get().1
+                        ),
+                    ),
+                    Entry::Vacant(first) => {
+                        first.insert((i, row.line));
+                    }
+                }
+            }
+        }
+        keys
+    }
+}
+
+/// Reads the file into `table`, then each data row (what is wrong with it, the file alone considered).
 /// A file whose columns cannot be understood is refused whole.
 fn read_file<'t>(
     file: &ImportFile,
@@ -1114,20 +1123,22 @@ fn read_file<'t>(
         true => None,
         false => Some(columns::layout(&file.name, &first, settings.mapping.as_ref())?),
     };
-    let rows = match &layout {
+    let (rows, keys) = match &layout {
         Some(layout) => {
             let ctx = RowContext::new(layout, table, settings, today, &file.name);
             // On two cores too: the people load on one of them, and the other may finish first.
-            on_two_cores(&table.records[usize::from(layout.has_header)..], |record| {
+            let mut rows = on_two_cores(&table.records[usize::from(layout.has_header)..], |record| {
                 let mut problems = Problems { layout: Some(layout), errors: Vec::new(), warnings: Vec::new() };
                 let mut row = read_row(&ctx, record, &mut problems);
                 row.read_errors = problems.errors;
                 row
-            })
+            });
+            let keys = FileKeys::new(&mut rows, layout);
+            (rows, keys)
         }
-        None => Vec::new(),
+        None => (Vec::new(), FileKeys { email: HashMap::default(), employee_id: HashMap::default() }),
     };
-    Ok(ReadFile { table, layout, rows, file_hash })
+    Ok(ReadFile { table, layout, rows, keys, file_hash })
 }
 
 /// `f` of each item, in order: the second half on another thread.
@@ -1378,18 +1389,12 @@ fn manager_ref<'v>(ctx: &RowContext, get: &dyn Fn(Field) -> Option<&'v str>) -> 
 
 /// Resolves every valid row's manager (after all rows are read), then refuses manager cycles: the rows
 /// in a cycle become errors, and managers are resolved again until none is left.
-/// The rows of the file by email and by employee ID (the first row of each), as `check_row` found them.
-struct InFile<'m, 'a> {
-    email: &'m HashMap<NoCase<'a>, (usize, u64)>,
-    employee_id: &'m HashMap<NoCase<'a>, (usize, u64)>,
-}
-
 fn resolve_managers(
     rows: &mut [Row],
     dir: &mut Directory,
     problems: &mut Problems,
     layout: &Layout,
-    in_file: InFile,
+    keys: &FileKeys,
     base: usize,
     nodes: usize,
 ) {
@@ -1416,10 +1421,8 @@ fn resolve_managers(
                 ManagerRef::Nobody => (Some(None), None),
                 ManagerRef::Email(v) | ManagerRef::EmployeeId(v) | ManagerRef::Name(v) => {
                     let in_file = match &reference {
-                        ManagerRef::Email(_) => in_file.email.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
-                        ManagerRef::EmployeeId(_) => {
-                            in_file.employee_id.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r)))
-                        }
+                        ManagerRef::Email(_) => keys.email.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
+                        ManagerRef::EmployeeId(_) => keys.employee_id.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
                         _ => match file_name.get(&v.trim().to_lowercase()).map(Vec::as_slice) {
                             None | Some([]) => None,
                             Some([one]) => Some(Ok(Some(*one))),
