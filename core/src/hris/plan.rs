@@ -1146,7 +1146,8 @@ fn on_two_cores<'i, T: Sync, U: Send>(items: &'i [T], f: impl Fn(&'i T) -> U + S
     let (first, second) = items.split_at(items.len() / 2);
     std::thread::scope(|s| {
         let later = s.spawn(|| second.iter().map(&f).collect::<Vec<U>>());
-        let mut all: Vec<U> = first.iter().map(&f).collect();
+        let mut all = Vec::with_capacity(items.len());
+        all.extend(first.iter().map(&f));
         all.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         all
     })
