@@ -55,20 +55,25 @@ async fn row_id(app: &App, index: usize) -> String {
 async fn search(app: &App, text: &str) {
     app.type_into("search", text).await;
     let expected = text.to_lowercase();
+    // Once the app has applied the search (after its pause for typing), the rows shown are its rows:
+    // before, an empty search would match the rows of the search before it.
     app.until(
-        "every row to match the search",
+        "the search to be applied and every row to match it",
         || async {
-            let rows = app
+            let shown = app
                 .client
                 .execute(
-                    "return [...document.querySelectorAll('[data-testid=\"row\"]')].map(r => r.textContent)",
+                    "return [document.querySelector('[data-testid=\"search\"]').dataset.applied,
+                             [...document.querySelectorAll('[data-testid=\"row\"]')].map(r => r.textContent)]",
                     vec![],
                 )
                 .await
                 .ok()?;
-            serde_json::from_value::<Vec<String>>(rows).ok()
+            serde_json::from_value::<(String, Vec<String>)>(shown).ok()
         },
-        |rows: &Vec<String>| !rows.is_empty() && rows.iter().all(|r| r.to_lowercase().contains(&expected)),
+        |(applied, rows): &(String, Vec<String>)| {
+            applied == text.trim() && !rows.is_empty() && rows.iter().all(|r| r.to_lowercase().contains(&expected))
+        },
     )
     .await;
 }

@@ -282,6 +282,8 @@ export function mountDirectory(container) {
   function renderChrome() {
     const view = VIEWS.find((v) => v.key === state.query.view) ?? VIEWS[0];
     viewButton.textContent = state.counts ? `${view.label} · ${state.counts[view.key]}` : view.label;
+    // The search the list shows (typing applies it after a pause): what end-to-end tests wait for.
+    search.dataset.applied = state.query.search;
 
     for (const [key, { cell, arrow }] of sortButtons) {
       const active = state.query.sort === key;
