@@ -390,8 +390,8 @@ impl<'s> Directory<'s> {
             person.merged_into = found(merged_into);
         }
         let email = people.iter().enumerate().map(|(i, p)| (NoCase::new(p.email), i)).collect();
-        let mut employee_id = HashMap::with_capacity_and_hasher(people.len(), Default::default());
-        employee_id.extend(people.iter().enumerate().filter_map(|(i, p)| Some((NoCase::new(p.employee_id?), i))));
+        let employee_id =
+            people.iter().enumerate().filter_map(|(i, p)| Some((NoCase::new(p.employee_id?), i))).collect();
         let mut alias_email = HashMap::default();
         let mut alias_employee_id = HashMap::default();
         let mut stmt = tx.prepare("SELECT kind = 'email', value, person_id FROM aliases")?;
@@ -1064,8 +1064,9 @@ struct FileKeys<'t> {
 impl<'t> FileKeys<'t> {
     /// Maps the rows' keys; a key an earlier row has is an error of the later one.
     fn new(rows: &mut [Row<'t>], layout: &Layout) -> Self {
-        let map = || HashMap::with_capacity_and_hasher(rows.len(), Default::default());
-        let mut keys = FileKeys { email: map(), employee_id: map() };
+        let map = |n| HashMap::with_capacity_and_hasher(n, Default::default());
+        let ids = if layout.has(Field::EmployeeId) { rows.len() } else { 0 };
+        let mut keys = FileKeys { email: map(rows.len()), employee_id: map(ids) };
         for (i, row) in rows.iter_mut().enumerate() {
             let mut taken = |field: Field, message: String| {
                 row.read_errors.push(RowError { line: row.line, column: Some(layout.header(field)), message });
