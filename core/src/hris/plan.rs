@@ -331,6 +331,10 @@ struct Person<'s> {
     deactivation: [Option<&'s str>; 3],
 }
 
+/// Whom a row means in Roster by its Employee ID and by its email: a place in the directory, and
+/// whether it was found through an alias (an old email or ID of a merged account).
+type Found = (Option<(usize, bool)>, Option<(usize, bool)>);
+
 /// Roster's people, read once, with the maps the file is matched against.
 struct Directory<'s> {
     people: Vec<Person<'s>>,
@@ -443,6 +447,13 @@ impl<'s> Directory<'s> {
             return Some((self.kept(i).0, true));
         }
         self.employee_id.get(&id).map(|&i| self.kept(i))
+    }
+
+    /// Whom a row means: by its Employee ID, and by its email.
+    fn find(&self, row: &Row) -> Found {
+        let by_id = row.employee_id.and_then(|id| self.by_employee_id(NoCase::new(id)));
+        let by_email = Some(row.email).filter(|e| !e.is_empty()).and_then(|e| self.by_email(NoCase::new(e)));
+        (by_id, by_email)
     }
 
     /// The person of this name, if exactly one (an active one preferred).
@@ -670,8 +681,9 @@ pub(crate) fn plan_tx(
     let mut matched = vec![0; dir.people.len()];
     if let Some(layout) = &layout {
         let ctx = RowContext::new(layout, table, settings, today, &file.name);
-        for row in rows.iter_mut() {
-            check_row(&ctx, row, &dir, &mut matched, actor_id, &mut problems);
+        let found = on_two_cores(&rows, |row| dir.find(row));
+        for (row, found) in rows.iter_mut().zip(found) {
+            check_row(&ctx, (&mut *row, found), &dir, &mut matched, actor_id, &mut problems);
             if row.state == State::Skipped {
                 plan.skipped.push(Skipped {
                     line: row.line,
@@ -874,7 +886,7 @@ pub(crate) fn plan_tx(
 /// create, a row to skip, or a row with errors (left untouched).
 fn check_row(
     ctx: &RowContext,
-    row: &mut Row,
+    (row, found): (&mut Row, Found),
     dir: &Directory,
     matched: &mut [u64],
     actor_id: Option<&str>,
@@ -886,12 +898,8 @@ fn check_row(
     let layout = ctx.layout;
     let status_known =
         problems.errors[errors_before..].iter().all(|e| e.column.is_none() || !ctx.status_headers.contains(&e.column));
-    let email_key = (!row.email.is_empty()).then(|| NoCase::new(row.email));
-    let id_key = row.employee_id.map(NoCase::new);
     // Matching: by Employee ID when the row has one, else (or when the ID is new to Roster) by email.
-    let by_id = id_key.and_then(|k| dir.by_employee_id(k));
-    let by_email = email_key.and_then(|k| dir.by_email(k));
-    match (by_id, by_email) {
+    match found {
         (Some((p, alias)), other) => {
             if let Some((q, _)) = other.filter(|(q, _)| *q != p) {
                 problems.error(
