@@ -343,7 +343,8 @@ struct Directory<'s> {
     alias_email: HashMap<NoCase<'s>, usize>,
     alias_employee_id: HashMap<NoCase<'s>, usize>,
     holds: HashMap<usize, (String, String)>,
-    names: Option<HashMap<String, Vec<usize>>>,
+    /// By lower-cased name, made when a manager is first looked up by name.
+    names: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// Column `i` of a row, copied into the arena (None for NULL).
@@ -416,7 +417,7 @@ impl<'s> Directory<'s> {
                 holds.insert(i, (r.get(1)?, r.get(2)?));
             }
         }
-        Ok(Directory { people, email, employee_id, alias_email, alias_employee_id, holds, names: None })
+        Ok(Directory { people, email, employee_id, alias_email, alias_employee_id, holds, names: OnceLock::new() })
     }
 
     /// The account kept for `i`: a merged-away account means the one it was merged into.
@@ -457,9 +458,9 @@ impl<'s> Directory<'s> {
     }
 
     /// The person of this name, if exactly one (an active one preferred).
-    fn by_name(&mut self, name: &str) -> std::result::Result<Option<usize>, usize> {
+    fn by_name(&self, name: &str) -> std::result::Result<Option<usize>, usize> {
         let people = &self.people;
-        let names = self.names.get_or_insert_with(|| {
+        let names = self.names.get_or_init(|| {
             let mut names: HashMap<String, Vec<usize>> = HashMap::default();
             for (i, p) in people.iter().enumerate().filter(|(_, p)| p.merged_into.is_none()) {
                 names.entry(p.name.to_lowercase()).or_default().push(i);
@@ -643,7 +644,7 @@ pub(crate) fn plan_tx(
         (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), dir)
     });
     let ReadFile { table, layout, rows: read_rows, keys, file_hash } = read?;
-    let mut dir = dir?;
+    let dir = dir?;
     let mut plan = Plan {
         file_name: file.name.clone(),
         file_hash,
@@ -710,7 +711,7 @@ pub(crate) fn plan_tx(
         }
     }
     if let Some(layout) = &layout {
-        resolve_managers(&mut rows, &mut dir, &mut problems, layout, &keys, base, nodes);
+        resolve_managers(&mut rows, &dir, &mut problems, layout, &keys, base, nodes);
     }
     let new_names: HashMap<usize, (String, String)> = rows
         .iter()
@@ -1401,7 +1402,7 @@ fn manager_ref<'v>(ctx: &RowContext, get: &dyn Fn(Field) -> Option<&'v str>) -> 
 /// in a cycle become errors, and managers are resolved again until none is left.
 fn resolve_managers(
     rows: &mut [Row],
-    dir: &mut Directory,
+    dir: &Directory,
     problems: &mut Problems,
     layout: &Layout,
     keys: &FileKeys,
@@ -1420,76 +1421,14 @@ fn resolve_managers(
         }
     }
     loop {
+        let all: &[Row] = rows;
+        let decided = on_two_cores(all, |row| manager_decision(row, all, keys, &file_name, dir));
         let mut warnings = Vec::new();
-        for i in 0..rows.len() {
-            if rows[i].state != State::Valid {
-                continue;
-            }
-            let Some(reference) = rows[i].manager else { continue };
-            let new_person = rows[i].person.is_none();
-            let (decision, warning) = match &reference {
-                ManagerRef::Nobody => (Some(None), None),
-                ManagerRef::Email(v) | ManagerRef::EmployeeId(v) | ManagerRef::Name(v) => {
-                    let in_file = match &reference {
-                        ManagerRef::Email(_) => keys.email.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
-                        ManagerRef::EmployeeId(_) => keys.employee_id.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
-                        _ => match file_name.get(&v.trim().to_lowercase()).map(Vec::as_slice) {
-                            None | Some([]) => None,
-                            Some([one]) => Some(Ok(Some(*one))),
-                            Some(many) => Some(Err(many.len())),
-                        },
-                    };
-                    let found: std::result::Result<Option<usize>, String> = match in_file {
-                        Some(Ok(Some(r))) => {
-                            let target = &rows[r];
-                            match (target.state, target.node, target.person) {
-                                (State::Valid, Some(node), _) => Ok(Some(node)),
-                                (_, _, Some(p)) => Ok(Some(p)),
-                                (State::Skipped, _, _) => Err(format!(
-                                    "the manager “{v}” is inactive in the file (line {}) and not in Roster",
-                                    target.line
-                                )),
-                                _ => Err(format!(
-                                    "the manager “{v}” is on line {}, which has errors: correct that line",
-                                    target.line
-                                )),
-                            }
-                        }
-                        Some(Err(n)) => Err(format!(
-                            "{n} people in the file are named “{v}”: give the manager's email or Employee ID instead"
-                        )),
-                        _ => match &reference {
-                            ManagerRef::Email(_) => Ok(dir.by_email(NoCase::new(v)).map(|(p, _)| p)),
-                            ManagerRef::EmployeeId(_) => Ok(dir.by_employee_id(NoCase::new(v)).map(|(p, _)| p)),
-                            _ => dir.by_name(v).map_err(|n| {
-                                format!(
-                                    "{n} people in Roster are named “{v}”: give the manager's email or Employee ID \
-                                     instead"
-                                )
-                            }),
-                        },
-                    };
-                    let keeps = if new_person {
-                        "the person is imported without a manager"
-                    } else {
-                        "the person keeps the manager they have in Roster"
-                    };
-                    match found {
-                        Ok(Some(node)) => (Some(Some(node)), None),
-                        Ok(None) => (
-                            None,
-                            Some(format!(
-                                "Nobody in the file or in Roster is the manager “{v}”: {keeps}. Correct the manager, \
-                                 or add them to the file."
-                            )),
-                        ),
-                        Err(why) => (None, Some(format!("{}{}: {keeps}.", why[..1].to_uppercase(), &why[1..]))),
-                    }
-                }
-            };
-            rows[i].decision = decision;
+        for (row, decided) in rows.iter_mut().zip(decided) {
+            let Some((decision, warning)) = decided else { continue };
+            row.decision = decision;
             if let Some(w) = warning {
-                warnings.push(RowError { line: rows[i].line, column: column.map(|f| layout.header(f)), message: w });
+                warnings.push(RowError { line: row.line, column: column.map(|f| layout.header(f)), message: w });
             }
         }
         // The reporting graph after the import: Roster's links, with the file's decisions on top.
@@ -1565,6 +1504,82 @@ fn resolve_managers(
             }
         }
     }
+}
+
+/// What a valid row with a manager column says of its manager: the manager's node (None: nobody, on
+/// purpose), or no decision (the manager cannot be found) with a warning that says why.
+type Decision = (Option<Option<usize>>, Option<String>);
+
+/// The row's manager decision, found among the file's rows first, then Roster's people.
+fn manager_decision(
+    row: &Row,
+    rows: &[Row],
+    keys: &FileKeys,
+    file_name: &HashMap<String, Vec<usize>>,
+    dir: &Directory,
+) -> Option<Decision> {
+    let reference = row.manager.filter(|_| row.state == State::Valid)?;
+    let new_person = row.person.is_none();
+    Some(match &reference {
+        ManagerRef::Nobody => (Some(None), None),
+        ManagerRef::Email(v) | ManagerRef::EmployeeId(v) | ManagerRef::Name(v) => {
+            let in_file = match &reference {
+                ManagerRef::Email(_) => keys.email.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
+                ManagerRef::EmployeeId(_) => keys.employee_id.get(&NoCase::new(v)).map(|&(r, _)| Ok(Some(r))),
+                _ => match file_name.get(&v.trim().to_lowercase()).map(Vec::as_slice) {
+                    None | Some([]) => None,
+                    Some([one]) => Some(Ok(Some(*one))),
+                    Some(many) => Some(Err(many.len())),
+                },
+            };
+            let found: std::result::Result<Option<usize>, String> = match in_file {
+                Some(Ok(Some(r))) => {
+                    let target = &rows[r];
+                    match (target.state, target.node, target.person) {
+                        (State::Valid, Some(node), _) => Ok(Some(node)),
+                        (_, _, Some(p)) => Ok(Some(p)),
+                        (State::Skipped, _, _) => Err(format!(
+                            "the manager “{v}” is inactive in the file (line {}) and not in Roster",
+                            target.line
+                        )),
+                        _ => Err(format!(
+                            "the manager “{v}” is on line {}, which has errors: correct that line",
+                            target.line
+                        )),
+                    }
+                }
+                Some(Err(n)) => Err(format!(
+                    "{n} people in the file are named “{v}”: give the manager's email or Employee ID instead"
+                )),
+                _ => match &reference {
+                    ManagerRef::Email(_) => Ok(dir.by_email(NoCase::new(v)).map(|(p, _)| p)),
+                    ManagerRef::EmployeeId(_) => Ok(dir.by_employee_id(NoCase::new(v)).map(|(p, _)| p)),
+                    _ => dir.by_name(v).map_err(|n| {
+                        format!(
+                            "{n} people in Roster are named “{v}”: give the manager's email or Employee ID \
+                             instead"
+                        )
+                    }),
+                },
+            };
+            let keeps = if new_person {
+                "the person is imported without a manager"
+            } else {
+                "the person keeps the manager they have in Roster"
+            };
+            match found {
+                Ok(Some(node)) => (Some(Some(node)), None),
+                Ok(None) => (
+                    None,
+                    Some(format!(
+                        "Nobody in the file or in Roster is the manager “{v}”: {keeps}. Correct the manager, \
+                         or add them to the file."
+                    )),
+                ),
+                Err(why) => (None, Some(format!("{}{}: {keeps}.", why[..1].to_uppercase(), &why[1..]))),
+            }
+        }
+    })
 }
 
 /// The cycles reachable from `starts` when following `up` (each node's manager).
