@@ -879,3 +879,28 @@ fn an_admin_sets_how_imports_apply_and_a_bad_rule_changes_nothing() {
     let update = plan.updated.iter().find(|u| u.id == boris).expect("Boris is updated");
     assert!(update.changes.iter().any(|f| f.new.as_deref() == Some("Борис")), "{update:?}");
 }
+
+#[test]
+fn managers_written_by_name_are_found_in_the_file_then_in_roster_and_an_ambiguous_one_is_a_warning() {
+    let c = company(100);
+    add(&c.ws, "Bo", "Boss", None);
+    add(&c.ws, "Al", "Twin", None);
+    let other = add(&c.ws, "Al", "Other", None);
+    c.ws.write(|tx| Ok(tx.execute("UPDATE people SET last_name = 'Twin' WHERE id = ?1", [&other])?)).unwrap();
+    let text = "First Name,Last Name,Login Email,Manager\n\
+                Jane,Doe,jane.doe@acme.test,bo boss\n\
+                Rick,Roe,rick.roe@acme.test,Jane Doe\n\
+                Sam,Poe,sam.poe@acme.test,Al Twin\n";
+    let plan = hris::plan(&c.ws, &file("names.csv", text)).unwrap();
+    assert_eq!((plan.counts.created, plan.counts.errors, plan.counts.warnings), (3, 0, 1), "{plan:#?}");
+    let [jane, rick, sam] = [0, 1, 2].map(|i| &plan.created[i]);
+    assert_eq!(jane.manager.as_deref(), Some("Bo Boss"), "Roster's Bo Boss, the name's case aside");
+    assert_eq!(rick.manager.as_deref(), Some("Jane Doe"), "the new Jane Doe of the file");
+    assert_eq!(sam.manager, None);
+    assert_eq!(plan.warnings[0].line, 4);
+    assert!(plan.warnings[0].message.contains("2 people in Roster are named “Al Twin”"), "{:?}", plan.warnings);
+    manual(&c, &file("names.csv", text));
+    let rick = id_of(&c.ws, "rick.roe@acme.test");
+    assert_eq!(manager_of(&c.ws, &rick), Some(id_of(&c.ws, "jane.doe@acme.test")));
+    assert_eq!(manager_of(&c.ws, &id_of(&c.ws, "sam.poe@acme.test")), None);
+}
