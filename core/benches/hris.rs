@@ -1,7 +1,7 @@
 //! Budgets (DESIGN.md): the HRIS dry run of a 100,000-row file takes at most as long as
 //! `sqlite3 .import` of the same file; applying it at most twice as long. The file is the budgets'
 //! company as its HRIS exports it the next day: new hires, leavers, moves and new managers. Measured
-//! side by side in the same run (median of a few runs, release build).
+//! side by side, round by round (the median of each over the rounds, release build).
 
 mod common;
 
@@ -70,22 +70,21 @@ fn median(mut runs: Vec<Duration>) -> Duration {
     runs[runs.len() / 2]
 }
 
-fn sqlite3_import(dir: &Path, csv: &Path) -> Duration {
-    let runs = (0..3)
-        .map(|n| {
-            let db = dir.join(format!("plain{n}.db"));
-            let started = Instant::now();
-            let status = Command::new("sqlite3")
-                .arg(&db)
-                .args([".mode csv", &format!(".import {} people", csv.display())])
-                .status()
-                .expect("the sqlite3 command-line tool (Debian's sqlite3; `make bench` installs it)");
-            assert!(status.success());
-            started.elapsed()
-        })
-        .collect();
-    median(runs)
+/// `sqlite3 .import` of the file into a new database.
+fn sqlite3_import(db: &Path, csv: &Path) -> Duration {
+    let started = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(db)
+        .args([".mode csv", &format!(".import {} people", csv.display())])
+        .status()
+        .expect("the sqlite3 command-line tool (Debian's sqlite3; `make bench` installs it)");
+    assert!(status.success());
+    started.elapsed()
 }
+
+/// Rounds of the three measurements. Each round measures all three, one after the other, so that the
+/// ratios compare times taken under the same conditions (this machine's speed drifts within a run).
+const ROUNDS: usize = 5;
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -95,35 +94,32 @@ fn main() {
     let csv = dir.path().join("hris-export.csv");
     std::fs::write(&csv, &text).unwrap();
     let file = ImportFile { name: "hris-export.csv".into(), bytes: text.into_bytes() };
-    let plain = sqlite3_import(dir.path(), &csv);
 
-    let (ws, _) = common::open_admin(&template);
-    let dry: Vec<Duration> = (0..3)
-        .map(|_| {
-            let started = Instant::now();
-            let plan = hris::plan(&ws, &file).unwrap();
-            let took = started.elapsed();
-            let counts = &plan.counts;
-            assert!(counts.created == NEW_HIRES && counts.deactivated > 800 && counts.updated > 2_000, "{counts:?}");
-            assert!(plan.errors.is_empty(), "{:?}", plan.errors.first());
-            took
-        })
-        .collect();
-    drop(ws);
-    let apply: Vec<Duration> = (0..3)
-        .map(|n| {
-            let copy = common::copy_of(&template, dir.path(), &format!("run{n}.roster"));
-            let (ws, admin) = common::open_admin(&copy);
-            let started = Instant::now();
-            let run = hris::import(&ws, &admin, &file, Trigger::Cli, "bench").unwrap();
-            let took = started.elapsed();
-            assert_eq!(run.outcome, "applied", "{:?}", run.message);
-            took
-        })
-        .collect();
+    let (mut plain, mut dry, mut apply) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..ROUNDS {
+        let copy = common::copy_of(&template, dir.path(), &format!("run{n}.roster")); // not measured
+        plain.push(sqlite3_import(&dir.path().join(format!("plain{n}.db")), &csv));
+
+        let (ws, _) = common::open_admin(&template);
+        let started = Instant::now();
+        let plan = hris::plan(&ws, &file).unwrap();
+        dry.push(started.elapsed());
+        let counts = &plan.counts;
+        assert!(counts.created == NEW_HIRES && counts.deactivated > 800 && counts.updated > 2_000, "{counts:?}");
+        assert!(plan.errors.is_empty(), "{:?}", plan.errors.first());
+        drop((plan, ws));
+
+        let (ws, admin) = common::open_admin(&copy);
+        let started = Instant::now();
+        let run = hris::import(&ws, &admin, &file, Trigger::Cli, "bench").unwrap();
+        apply.push(started.elapsed());
+        assert_eq!(run.outcome, "applied", "{:?}", run.message);
+        drop(ws);
+        std::fs::remove_file(&copy).unwrap();
+    }
+    let (plain, dry, apply) = (median(plain), median(dry), median(apply));
 
     common::note(&format!("sqlite3 .import of the {rows}-row HRIS file"), &format!("median {plain:.2?}"));
-    let (dry, apply) = (median(dry), median(apply));
     common::record(&format!("HRIS dry run of the {rows}-row file"), "median", dry, plain, "≤ 1× sqlite3 .import");
     common::record(&format!("HRIS apply of the {rows}-row file"), "median", apply, plain * 2, "≤ 2× sqlite3 .import");
 }
