@@ -139,7 +139,8 @@ fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Pe
         )));
     }
     let ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND status = 'active'")?;
+    // `+status`: through the admins' index, not the status index (every active person).
+    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND +status = 'active'")?;
     let remaining = admins
         .query_map([], |r| r.get::<_, String>(0))?
         .filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str())))

@@ -26,6 +26,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/006_indexes.sql"),
     include_str!("../migrations/007_mentions.sql"),
     include_str!("../migrations/008_no_search_column.sql"),
+    include_str!("../migrations/009_no_self_foreign_keys.sql"),
+    include_str!("../migrations/010_admins_index.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -145,6 +145,41 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(thanks, "Thanks for covering for Deleted user.");
 }
 
+#[test]
+fn a_manager_or_merged_into_id_always_names_someone_in_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    drop(Workspace::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let person = |id: &str, manager: Option<&str>| {
+        conn.execute(
+            "INSERT INTO people (id, first_name, last_name, email, manager_id, created_at) VALUES (?1, ?1, 'X', ?1 || '@acme.test', ?2, 'now')",
+            rusqlite::params![id, manager],
+        )
+    };
+    person("boss", None).unwrap();
+    person("jane", Some("boss")).unwrap();
+    conn.execute("UPDATE people SET merged_into_id = 'boss' WHERE id = 'jane'", []).unwrap();
+    let refused = |result: rusqlite::Result<usize>| {
+        let error = result.expect_err("a link to nobody was written").to_string();
+        assert!(error.contains("names nobody in the workspace"), "{error}");
+    };
+    refused(person("joe", Some("ghost")));
+    refused(conn.execute("UPDATE people SET manager_id = 'ghost' WHERE id = 'jane'", []));
+    refused(conn.execute("UPDATE people SET merged_into_id = 'ghost' WHERE id = 'jane'", []));
+    // Deleting the person they name leaves no link to nobody behind.
+    conn.execute("DELETE FROM people WHERE id = 'boss'", []).unwrap();
+    let links: (Option<String>, Option<String>) = conn
+        .query_row("SELECT manager_id, merged_into_id FROM people WHERE id = 'jane'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(links, (None, None));
+    // Kept by triggers, not foreign keys: with a foreign key from people to people, SQLite rewrites
+    // every index of a person whose manager changes: handing over 10,000 reports took 250 ms, not 70.
+    let self_keys: i64 =
+        conn.query_row("SELECT count(*) FROM pragma_foreign_key_list('people')", [], |r| r.get(0)).unwrap();
+    assert_eq!(self_keys, 0);
+}
+
 /// The people in the workspace file itself, not counting what is still only in its WAL.
 fn people_in_the_file(path: &Path) -> i64 {
     let uri = format!("file:{}?immutable=1", path.display());

@@ -2,6 +2,8 @@
 //! (each naming the run), and the run recorded with its outcome. The safeguard holds a surprising
 //! automatic import for an admin to apply or discard.
 
+use std::collections::HashSet;
+
 use rusqlite::{params, Transaction};
 use serde_json::{json, Value};
 
@@ -208,13 +210,20 @@ fn with_run(value: Value, run_id: &str) -> Value {
 
 /// Writes every change: new people, field updates, reactivations, deactivations.
 fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], created: &[PlannedPerson]) -> Result<()> {
-    // New people may report to new people further down the file: links are checked at commit.
-    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    // New people may report to new people further down the file: they get that manager once everyone
+    // is in (a manager id must name someone already in the workspace).
+    let new_ids: HashSet<&str> = created.iter().map(|p| p.new_id.as_str()).collect();
+    let mut inserted = HashSet::new();
+    let mut manager_later = Vec::new();
     let at = time::now();
     for op in ops {
         match op {
             Op::Create(index) => {
                 let new = &created[*index];
+                let manager = new.manager_id.as_deref().filter(|m| !new_ids.contains(m) || inserted.contains(m));
+                if manager.is_none() && new.manager_id.is_some() {
+                    manager_later.push(new);
+                }
                 tx.prepare_cached(
                     "INSERT INTO people (id, first_name, last_name, email, employee_id, title, department, team,
                                          location, gender, hire_date, manager_id, role, created_at)
@@ -232,9 +241,10 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                     new.location,
                     new.gender,
                     new.hire_date,
-                    new.manager_id,
+                    manager,
                     at
                 ])?;
+                inserted.insert(new.new_id.as_str());
                 let subject = PersonRef { id: new.new_id.clone(), name: new.name.clone() };
                 let after = json!({
                     "email": new.email, "employeeId": new.employee_id, "title": new.title,
@@ -295,6 +305,10 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 audit::record_tx(tx, actor, run_id, entry)?;
             }
         }
+    }
+    let mut set_manager = tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id = ?2")?;
+    for new in manager_later {
+        set_manager.execute(params![new.manager_id, new.new_id])?;
     }
     Ok(())
 }
