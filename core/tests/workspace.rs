@@ -170,7 +170,9 @@ fn a_manager_or_merged_into_id_always_names_someone_in_the_workspace() {
     // Deleting the person they name leaves no link to nobody behind.
     conn.execute("DELETE FROM people WHERE id = 'boss'", []).unwrap();
     let links: (Option<String>, Option<String>) = conn
-        .query_row("SELECT manager_id, merged_into_id FROM people WHERE id = 'jane'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT manager_id, merged_into_id FROM people WHERE id = 'jane'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!(links, (None, None));
     // Kept by triggers, not foreign keys: with a foreign key from people to people, SQLite rewrites

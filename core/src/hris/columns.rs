@@ -564,14 +564,21 @@ pub fn split_name(value: &str, last_first: bool) -> Option<(&str, &str)> {
 }
 
 /// Reads a date as the file writes it. The error completes "{column} “{value}” …" with what to fix.
+/// A date written YYYY-MM-DD, read digit by digit (chrono's general parser takes ten times as long,
+/// and a 100,000-row plan reads 200,000 dates). None for any other form, or no such day.
+pub fn iso_date(value: &str) -> Option<NaiveDate> {
+    let b = value.as_bytes();
+    let iso = b.len() == 10
+        && b.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    let number = |range: std::ops::Range<usize>| b[range].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    iso.then(|| NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))).flatten()
+}
+
 pub fn parse_date(value: &str, format: Option<DateFormat>) -> std::result::Result<NaiveDate, String> {
     let value = value.trim();
-    // Most files write YYYY-MM-DD: read without splitting (the general reading below explains a miss).
-    let iso = value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if value.len() == 10 && iso {
-        if let Ok(date) = value.parse() {
-            return Ok(date);
-        }
+    // Most files write YYYY-MM-DD (the general reading below explains a miss).
+    if let Some(date) = iso_date(value) {
+        return Ok(date);
     }
     let fix = "write it as YYYY-MM-DD, for example 2024-03-31";
     // An ISO date, perhaps with a time after it (2024-03-31T00:00:00, 2024-03-31 09:00).
@@ -642,6 +649,9 @@ mod tests {
     fn dates_in_the_three_formats_and_what_is_wrong_with_others() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(parse_date("2024-03-04", None), Ok(d(2024, 3, 4)));
+        assert_eq!((iso_date("2024-12-31"), iso_date("0999-01-01")), (Some(d(2024, 12, 31)), Some(d(999, 1, 1))));
+        assert_eq!((iso_date("2024-02-30"), iso_date("2024-13-01"), iso_date("2024-3-04")), (None, None, None));
+        assert_eq!((iso_date("2024-03-04 "), iso_date("+2024-03-0"), iso_date("2024/03/04")), (None, None, None));
         assert_eq!(parse_date("2024-03-04T00:00:00Z", None), Ok(d(2024, 3, 4)));
         assert_eq!(parse_date("04.03.2024", None), Ok(d(2024, 3, 4)));
         assert_eq!(parse_date("03/04/2024", None), Ok(d(2024, 3, 4)));

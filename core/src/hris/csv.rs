@@ -115,25 +115,36 @@ pub fn decode(file_name: &str, bytes: &[u8], fallback: &str) -> Result<Text> {
     Ok(Text { text, encoding })
 }
 
-/// The line of the first sign of binary content: a NUL, or control characters that text never has.
+/// The line of the first sign of binary content: a NUL, or more than two control characters that text
+/// never has (general category Cc but tab, line breaks and form feed).
 fn binary_at(text: &str) -> Option<u64> {
-    let mut line = 1;
+    let bytes = text.as_bytes();
+    // Bytes that may start such a character: below 0x20, DEL, and 0xC2 (U+0080–U+009F in UTF-8).
+    let maybe = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) | (b == 0x7f) | (b == 0xc2);
     let mut controls = 0;
-    for c in text.chars() {
-        match c {
-            '\n' => line += 1,
-            '\0' => return Some(line),
-            '\t' | '\r' | '\u{c}' => {}
-            c if c.is_control() => {
-                controls += 1;
-                if controls > 2 {
-                    return Some(line);
-                }
+    // Most 64-byte blocks of a text have none of them: checked without a branch per byte.
+    for (block, chunk) in bytes.chunks(64).enumerate() {
+        if !chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+            continue;
+        }
+        for i in block * 64..block * 64 + chunk.len() {
+            let control = match bytes[i] {
+                0 => return Some(line_at(bytes, i)),
+                0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+                b => maybe(b),
+            };
+            controls += usize::from(control);
+            if controls > 2 {
+                return Some(line_at(bytes, i));
             }
-            _ => {}
         }
     }
     None
+}
+
+/// The line (from 1) of byte `at`.
+fn line_at(bytes: &[u8], at: usize) -> u64 {
+    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
 }
 
 /// The delimiter of the file: the one of comma, semicolon and tab that its first line (quotes
@@ -157,38 +168,29 @@ pub fn detect_delimiter(text: &str) -> u8 {
 }
 
 /// The line where a quoted value opens that never closes (the file was cut off in it, or a lone quote
-/// should have been doubled), by the same rules the `csv` crate reads with.
+/// should have been doubled), by the same rules the `csv` crate reads with: a quote opens a quoted
+/// value only at the start of a value, and two quotes inside one stand for one.
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
-    #[derive(PartialEq)]
-    enum State {
-        Start,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut state = State::Start;
-    let mut line = 1;
-    let mut opened = 0;
-    for b in text.bytes() {
-        let end = b == delimiter || b == b'\n' || b == b'\r';
-        state = match state {
-            State::Start if b == b'"' => {
-                opened = line;
-                State::Quoted
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(quote) = memchr::memchr(b'"', &bytes[at..]).map(|i| at + i) {
+        at = quote + 1;
+        let starts_value = quote == 0 || matches!(bytes[quote - 1], b'\n' | b'\r') || bytes[quote - 1] == delimiter;
+        if !starts_value {
+            continue; // a quote inside an unquoted value is part of it
+        }
+        loop {
+            let Some(closing) = memchr::memchr(b'"', &bytes[at..]).map(|i| at + i) else {
+                return Some(line_at(bytes, quote));
+            };
+            at = closing + 1;
+            if bytes.get(at) != Some(&b'"') {
+                break;
             }
-            State::Start | State::Unquoted if end => State::Start,
-            State::Start | State::Unquoted => State::Unquoted,
-            State::Quoted if b == b'"' => State::QuoteInQuoted,
-            State::Quoted => State::Quoted,
-            State::QuoteInQuoted if b == b'"' => State::Quoted,
-            State::QuoteInQuoted if end => State::Start,
-            State::QuoteInQuoted => State::Unquoted,
-        };
-        if b == b'\n' {
-            line += 1;
+            at += 1; // a doubled quote, inside the value
         }
     }
-    (state == State::Quoted).then_some(opened)
+    None
 }
 
 /// Splits the text into lines of values. Blank lines (and lines of empty values) are left out.
@@ -288,5 +290,29 @@ mod tests {
         let e = read("f.csv", b"a,b\n1,2\n3,\"cut off", "windows-1252").unwrap_err();
         assert!(e.message.contains("Line 3"), "{e}");
         assert!(read("f.csv", b"a,b\n5\" screen,\"say \"\"hi\"\"\"\n", "windows-1252").is_ok());
+        let cases: [(&str, Option<u64>); 9] = [
+            ("a,b\n1,2\n", None),
+            ("\"a\",b\r\n\"two\r\nlines\",c\r\n", None),
+            ("a;\"x\"\"\"\n", None),       // a value ending in a quote
+            ("5\" screen,\"x\n", Some(1)), // the second quote opens a value
+            ("a,\"b\"\"\n", Some(1)),      // a doubled quote leaves the value open
+            ("a,\"b\"x\"\n", None),        // a quote after the closing one is part of the value
+            ("a,b\n\n\n\"c", Some(4)),
+            ("\"a\nb\nc", Some(1)),
+            ("a\t\"b\"\n\"", Some(2)),
+        ];
+        for (text, line) in cases {
+            assert_eq!(unclosed_quote(text, detect_delimiter(text)), line, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_binary_content_but_text_s_own_are_not() {
+        let text = "Name\tTitle\r\nZoë,Ingeniør \u{a9}\u{c}\n".repeat(40);
+        assert_eq!(binary_at(&text), None);
+        assert_eq!(binary_at(&format!("{text}\0")), Some(81));
+        let three = format!("{text}a\u{1}b\n\u{7f}\n\u{85}");
+        assert_eq!(binary_at(&three), Some(83), "U+0001, DEL and U+0085 (a C1 control) are the third");
+        assert_eq!(binary_at(&format!("{text}a\u{1}b\u{7f}")), None, "two are let through");
     }
 }

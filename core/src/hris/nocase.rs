@@ -9,13 +9,24 @@ pub struct NoCase<'a>(&'a str);
 
 impl<'a> NoCase<'a> {
     pub fn new(text: &'a str) -> Self {
-        NoCase(text.trim())
+        NoCase(trim(text))
+    }
+}
+
+/// `str::trim`, without looking at characters when the text begins and ends with a visible ASCII one
+/// (as emails and IDs do: a space of any kind is ASCII or starts with a byte above 0x7F).
+fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    match visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        true => text,
+        false => text.trim(),
     }
 }
 
 impl PartialEq for NoCase<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
+        // Mostly the same bytes (a file's email as Roster has it): compared whole, not letter by letter.
+        self.0 == other.0 || self.0.eq_ignore_ascii_case(other.0)
     }
 }
 
@@ -55,5 +66,7 @@ mod tests {
         // Like NOCASE, only ASCII letters fold: É is not é.
         map.insert(NoCase::new("É@example.com"), 3);
         assert_eq!(map.get(&NoCase::new("é@example.com")), None);
+        // Any space around a key is not part of it, a Unicode one too.
+        assert_eq!(map.get(&NoCase::new("\u{a0}\tann@example.com\u{3000}")), Some(&1));
     }
 }

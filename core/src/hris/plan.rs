@@ -636,10 +636,10 @@ pub(crate) fn plan_tx(
 ) -> Result<Planned> {
     let today = chrono::Utc::now().date_naive();
     let arena = Bump::new();
-    let table = OnceLock::new();
+    let lines = OnceLock::new();
     // Two cores: the file is read, and each row on its own, while Roster's people are loaded.
     let (read, dir) = std::thread::scope(|s| {
-        let reading = s.spawn(|| read_file(file, settings, today, &table));
+        let reading = s.spawn(|| read_file(file, settings, today, &lines));
         let dir = Directory::load(tx, &arena, &today.to_string());
         (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), dir)
     });
@@ -730,10 +730,12 @@ pub(crate) fn plan_tx(
     let mut updates = Vec::new();
     let mut reactivations = Vec::new();
     let mut deactivations = Vec::new();
-    // Each existing person's changes, on two cores (most rows change nothing: finding that is the work).
+    // Each existing person's changes, on two cores (most rows change nothing: finding that is the work,
+    // and a row that changes nothing is then counted without looking at its person again).
     let diffs = on_two_cores(&rows, |row| {
         let i = row.person.filter(|_| row.state == State::Valid)?;
-        Some(field_changes(row, &dir.people[i], &dir, &node_ref))
+        let (person, diff) = (&dir.people[i], field_changes(row, &dir.people[i], &dir, &node_ref));
+        Some((!diff.changes.is_empty() || person.active != row.active).then_some(diff))
     });
     for (row, diff) in rows.iter().zip(diffs).filter(|(r, _)| r.state == State::Valid) {
         let line = row.line;
@@ -762,12 +764,12 @@ pub(crate) fn plan_tx(
             });
             continue;
         };
-        let p = &dir.people[i];
-        let changed = !diff.changes.is_empty();
-        if !changed && p.active == row.active {
+        let Some(diff) = diff else {
             plan.unchanged += 1;
             continue;
-        }
+        };
+        let p = &dir.people[i];
+        let changed = !diff.changes.is_empty();
         let (id, name) = (p.id.to_string(), p.name.to_string());
         match (p.active, row.active) {
             (true, false) if dir.holds.contains_key(&i) => {
@@ -880,6 +882,10 @@ pub(crate) fn plan_tx(
         errors: plan.errors.len(),
         warnings: plan.warnings.len(),
     };
+    // The file's lines and Roster's people are freed on another thread (~20 ms for 100,000 of each):
+    // the plan is ready without waiting for that.
+    drop((rows, keys, dir));
+    std::thread::spawn(move || drop((lines, arena)));
     Ok(Planned { plan, ops, active_before, no_rows })
 }
 
@@ -1632,9 +1638,9 @@ impl Diff {
     }
 }
 
-/// A date as Roster stores it (YYYY-MM-DD); `FromStr` reads that form without a format string to parse.
+/// A date as Roster stores it (YYYY-MM-DD).
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    text.parse().ok().or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+    columns::iso_date(text).or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
 }
 
 /// The fields a row changes on an existing person (its problems were found by `check_row`).
