@@ -189,6 +189,16 @@ impl Workspace {
         self.path.as_deref()
     }
 
+    /// A read-only connection of its own to the workspace file, for a long read that should not hold
+    /// the workspace meanwhile (None for a workspace in memory).
+    pub(crate) fn reader(&self) -> Result<Option<Connection>> {
+        let Some(path) = &self.path else { return Ok(None) };
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Some(conn))
+    }
+
     fn prepare(&self) -> Result<()> {
         let mut conn = self.lock();
         conn.busy_timeout(Duration::from_secs(5))?;

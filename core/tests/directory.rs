@@ -179,3 +179,22 @@ fn the_directory_shows_a_change_at_once_made_here_or_by_another_program() {
     let by_email = Query { sort: SortKey::Email, view: View::All, ..Query::default() };
     assert_eq!(directory::page(&c.ws, &by_email, 0, 1).unwrap().rows[0].email, "aaron.aardvark@acme.test");
 }
+
+#[test]
+fn the_index_read_ahead_as_the_app_starts_shows_everyone_and_then_every_change() {
+    let c = company(10);
+    let jane = add(&c.ws, "Jane", "Doe", None);
+    let search = |text: &str| Query { search: text.into(), view: View::All, ..Query::default() };
+    directory::prepare(&c.ws).unwrap();
+    let page = directory::page(&c.ws, &search("jane"), 0, 10).unwrap();
+    assert_eq!((page.total, page.rows[0].name.as_str()), (1, "Jane Doe"));
+    // Read ahead, then changed by another program: the change shows.
+    let other = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    other.execute("UPDATE people SET first_name = 'Janet' WHERE id = ?1", [&jane]).unwrap();
+    assert_eq!(directory::page(&c.ws, &search("janet"), 0, 10).unwrap().total, 1);
+    // Read ahead again, then changed here: that shows too.
+    directory::prepare(&c.ws).unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
+    let page = directory::page(&c.ws, &search("janet"), 0, 10).unwrap();
+    assert_eq!((page.counts.billable, page.counts.deactivated), (0, 1));
+}

@@ -107,12 +107,15 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder.plugin(tauri_plugin_dialog::init()).invoke_handler(invoke_handler())
 }
 
-/// Background work while the app runs: mail that could not be sent is retried (each mail waits
-/// longer between attempts; see `mail::deliver`), and with "Run automatic imports" on, the HRIS file
-/// is imported whenever the interval has passed (checked every few seconds, so switching it on or
-/// starting the app imports promptly).
+/// Background work while the app runs: the directory's index is read while the window opens and
+/// someone signs in; mail that could not be sent is retried (each mail waits longer between
+/// attempts; see `mail::deliver`), and with "Run automatic imports" on, the HRIS file is imported
+/// whenever the interval has passed (checked every few seconds, so switching it on or starting the
+/// app imports promptly).
 fn background_work(app: &tauri::App) {
     let Ok(ws) = app.state::<AppState>().workspace() else { return };
+    let directory_ws = ws.clone();
+    std::thread::spawn(move || roster_core::directory::prepare(&directory_ws));
     let mail_ws = ws.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(60));

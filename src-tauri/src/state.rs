@@ -2,7 +2,7 @@
 //! session token.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 
 use roster_core::workspace::OpenProblem;
 use roster_core::{Error, Result, Workspace};
@@ -12,30 +12,17 @@ pub struct AppState {
     pub workspace: std::result::Result<Arc<Workspace>, OpenProblem>,
     /// The signed-in person's session token; the workspace stores only its hash.
     session: Mutex<Option<String>>,
-    directory_read: Once,
 }
 
 impl AppState {
     /// Opens the workspace; a file Roster must not touch becomes a problem the UI shows, not a crash.
     pub fn open(path: PathBuf) -> AppState {
         let workspace = Workspace::open(&path).map(Arc::new);
-        AppState { path, workspace, session: Mutex::new(None), directory_read: Once::new() }
+        AppState { path, workspace, session: Mutex::new(None) }
     }
 
     pub fn workspace(&self) -> Result<Arc<Workspace>> {
         self.workspace.clone().map_err(Error::from)
-    }
-
-    /// Reads the directory's index of everyone (~150 ms at 100,000 people) on a thread of its
-    /// own, once, after the first screen has had its answer: it runs while the person signs in, so it
-    /// holds up neither the first screen nor the directory after "Sign in".
-    pub fn read_directory_soon(&self) {
-        let Ok(ws) = self.workspace() else { return };
-        self.directory_read.call_once(|| {
-            std::thread::spawn(move || {
-                let _ = roster_core::directory::page(&ws, &roster_core::directory::Query::default(), 0, 100);
-            });
-        });
     }
 
     pub fn token(&self) -> Option<String> {

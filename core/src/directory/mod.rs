@@ -109,6 +109,24 @@ fn index_tx(ws: &Workspace, tx: &Transaction) -> Result<Arc<Index>> {
     Ok(index)
 }
 
+/// Reads the directory's index ahead of the first page (the app does as it starts, while someone
+/// signs in: ~0.3 s at 100,000 people), on a connection of its own so that the workspace is not held
+/// meanwhile. It is kept only if nothing changed the people while it was read; else the first page
+/// reads it again.
+pub fn prepare(ws: &Workspace) -> Result<()> {
+    let Some(mut conn) = ws.reader()? else { return Ok(()) };
+    let before = ws.read(|tx| ws.people_version_tx(tx))?;
+    let tx = conn.transaction()?;
+    let index = Index::build(&tx, before)?;
+    drop(tx);
+    ws.read(|tx| {
+        if ws.people_version_tx(tx)? == before {
+            ws.directory_index.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(Arc::new(index));
+        }
+        Ok(())
+    })
+}
+
 /// The rows of these people, in this order.
 fn rows_tx(tx: &Transaction, ids: &[&str]) -> Result<Vec<Row>> {
     let mut stmt = tx.prepare_cached(

@@ -51,9 +51,7 @@ pub fn status(state: &AppState) -> Result<Status> {
 
 #[tauri::command]
 pub async fn workspace_status(state: State<'_, AppState>) -> Result<Status> {
-    let answer = status(&state);
-    state.read_directory_soon();
-    answer
+    status(&state)
 }
 
 /// The first-run wizard; whoever runs it becomes the first admin and is signed in.
