@@ -1,6 +1,8 @@
 //! The audit log: who changed what, when, from where. Entries are written by `record_tx` inside the
 //! transaction of the change they describe, so a change and its entry exist together or not at all.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Transaction};
 use serde::Serialize;
 use serde_json::Value;
@@ -131,14 +133,16 @@ pub fn record_all_tx<'a>(
     actor: &Actor,
     change_id: &str,
     action: Action,
-    entries: impl IntoIterator<Item = (&'a PersonRef, Option<Value>, Option<Value>)>,
+    entries: impl IntoIterator<Item = (&'a PersonRef, Option<&'a Value>, Option<&'a Value>)>,
 ) -> Result<()> {
-    let rows: Vec<Value> = entries
-        .into_iter()
-        .map(|(subject, before, after)| {
-            serde_json::json!([subject.id, subject.name, before.map(|v| v.to_string()), after.map(|v| v.to_string())])
-        })
-        .collect();
+    let entries: Vec<_> = entries.into_iter().collect();
+    // The entries of a bulk change mostly share their before or after: each value is written out once.
+    let mut texts: HashMap<*const Value, String> = HashMap::new();
+    for value in entries.iter().flat_map(|(_, before, after)| [*before, *after]).flatten() {
+        texts.entry(value).or_insert_with(|| value.to_string());
+    }
+    let text = |value: Option<&Value>| value.map(|v| texts[&(v as *const Value)].as_str());
+    let rows: Vec<_> = entries.iter().map(|(s, before, after)| (&s.id, &s.name, text(*before), text(*after))).collect();
     tx.prepare_cached(
         "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?7) ORDER BY key",
@@ -150,7 +154,7 @@ pub fn record_all_tx<'a>(
         actor.name,
         actor.source.as_str(),
         action.as_str(),
-        Value::Array(rows).to_string()
+        serde_json::to_string(&rows).expect("texts serialise")
     ])?;
     Ok(())
 }

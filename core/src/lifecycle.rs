@@ -219,7 +219,7 @@ fn set_managers_tx(
     let ids = people::ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
     tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
         .execute(params![manager, ids])?;
-    let entries = reports.iter().map(|(subject, before)| (subject, Some(before.clone()), Some(after.clone())));
+    let entries = reports.iter().map(|(subject, before)| (subject, Some(before), Some(&after)));
     audit::record_all_tx(tx, actor, change, Action::ManagerChanged, entries)
 }
 
@@ -264,7 +264,7 @@ pub fn deactivate(
         sessions::end_all_of_tx(tx, &ids)?;
         let before = json!({ "status": "active" });
         let after = json!({ "status": "deactivated", "at": at, "reason": reason });
-        let entries = plan.people.iter().map(|p| (p, Some(before.clone()), Some(after.clone())));
+        let entries = plan.people.iter().map(|p| (p, Some(&before), Some(&after)));
         audit::record_all_tx(tx, actor, &change, Action::Deactivated, entries)?;
         let reports: Vec<(PersonRef, Value)> = plan
             .reports
