@@ -734,7 +734,8 @@ pub(crate) fn plan_tx(
     // and a row that changes nothing is then counted without looking at its person again).
     let diffs = on_two_cores(&rows, |row| {
         let i = row.person.filter(|_| row.state == State::Valid)?;
-        let (person, diff) = (&dir.people[i], field_changes(row, &dir.people[i], &dir, &node_ref));
+        let person = &dir.people[i];
+        let diff = field_changes(row, person, &dir, &node_ref);
         Some((!diff.changes.is_empty() || person.active != row.active).then_some(diff))
     });
     for (row, diff) in rows.iter().zip(diffs).filter(|(r, _)| r.state == State::Valid) {
@@ -808,11 +809,11 @@ pub(crate) fn plan_tx(
                     updates.push(diff.op(id, name));
                 }
             }
-            _ if changed => {
+            // The same status: what made the diff is a change of fields.
+            _ => {
                 plan.updated.push(Updated { id: id.clone(), name: name.clone(), line, changes: diff.changes.clone() });
                 updates.push(diff.op(id, name));
             }
-            _ => plan.unchanged += 1,
         }
     }
 
