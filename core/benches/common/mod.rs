@@ -47,7 +47,10 @@ pub fn company(path: &Path, seats: i64, people: usize) {
 /// The budgets' company: 100,000 people with their history, and `HEAVY` deactivated people with 1,000
 /// records each (`heavy_ids`). Generated on first use into `data_dir()`; copy it before changing it.
 pub fn big_company() -> PathBuf {
-    let path = data_dir().join(format!("company-{PEOPLE}-g{GENERATION}.roster"));
+    // Named by schema version too: a benchmark that opened an older one would migrate it in place
+    // (and leave a backup of its 600 MB beside it).
+    let version = roster_core::workspace::SCHEMA_VERSION;
+    let path = data_dir().join(format!("company-{PEOPLE}-g{GENERATION}-v{version}.roster"));
     if path.exists() {
         return path;
     }
