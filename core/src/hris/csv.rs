@@ -54,6 +54,16 @@ pub fn delimiter_name(delimiter: u8) -> &'static str {
     }
 }
 
+/// `str::trim`, without looking at characters when the value begins and ends with a visible ASCII one,
+/// as most do (a space of any kind is ASCII or starts with a byte above 0x7F).
+pub fn trim(value: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    match visible(value.as_bytes().first()) && visible(value.as_bytes().last()) {
+        true => value,
+        false => value.trim(),
+    }
+}
+
 /// Decodes the file's bytes, or says why it is not a text file Roster can read.
 pub fn decode(file_name: &str, bytes: &[u8], fallback: &str) -> Result<Text> {
     if bytes.len() > MAX_BYTES {
@@ -303,6 +313,14 @@ mod tests {
         ];
         for (text, line) in cases {
             assert_eq!(unclosed_quote(text, detect_delimiter(text)), line, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_of_any_space_around_them() {
+        for (value, trimmed) in [("ann", "ann"), (" ann\t", "ann"), ("\u{a0}Zoë\u{3000}", "Zoë"), ("é ", "é"), ("", "")]
+        {
+            assert_eq!(trim(value), trimmed, "{value:?}");
         }
     }
 

@@ -4,22 +4,14 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::csv::trim;
+
 #[derive(Debug, Clone, Copy)]
 pub struct NoCase<'a>(&'a str);
 
 impl<'a> NoCase<'a> {
     pub fn new(text: &'a str) -> Self {
         NoCase(trim(text))
-    }
-}
-
-/// `str::trim`, without looking at characters when the text begins and ends with a visible ASCII one
-/// (as emails and IDs do: a space of any kind is ASCII or starts with a byte above 0x7F).
-fn trim(text: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
-    match visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
-        true => text,
-        false => text.trim(),
     }
 }
 

@@ -1234,11 +1234,12 @@ fn read_row<'a>(ctx: &RowContext, record: &'a reader::Record, problems: &mut Pro
     } else {
         false
     };
-    let get = |field: Field| -> Option<&'a str> { layout.index(field).map(|i| values.get(i).unwrap_or("").trim()) };
+    let get =
+        |field: Field| -> Option<&'a str> { layout.index(field).map(|i| reader::trim(values.get(i).unwrap_or(""))) };
     let mut too_long = false;
     for column in &layout.columns {
         let Some(field) = column.field else { continue };
-        let value = values.get(column.number - 1).unwrap_or("").trim();
+        let value = reader::trim(values.get(column.number - 1).unwrap_or(""));
         let max = field.max_chars();
         if value.len() > max {
             let chars = value.chars().count();
@@ -1257,7 +1258,7 @@ fn read_row<'a>(ctx: &RowContext, record: &'a reader::Record, problems: &mut Pro
         }
     }
     let clip = |v: &'a str| -> &'a str {
-        match v.char_indices().nth(200).filter(|_| too_long) {
+        match too_long.then(|| v.char_indices().nth(200)).flatten() {
             Some((end, _)) => &v[..end],
             None => v,
         }
