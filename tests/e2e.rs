@@ -42,6 +42,12 @@ fn row(index: usize, part: &str) -> String {
     format!("[data-testid=\"row\"][data-index=\"{index}\"] {part}")
 }
 
+/// Scrolls the directory's list to the row at `index`, as dragging the scrollbar does.
+async fn scroll_list_to(app: &App, index: usize) {
+    let script = format!("document.querySelector('[data-testid=\"directory-list\"]').scrollTop = {index} * 40");
+    app.client.execute(&script, vec![]).await.unwrap();
+}
+
 async fn row_name(app: &App, index: usize) -> String {
     app.find_css(&row(index, "[data-testid=\"row-name\"]")).await.text().await.unwrap()
 }
@@ -335,15 +341,26 @@ async fn the_directory_stays_small_in_the_page_with_100_000_people() {
     let app = App::launch_on("hundred-thousand", &path, Some(dir)).await;
     sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.text_is("license-meter", "100001 of 100000 seats used · 0 deactivated (not billed) · 1 over the license").await;
-    // Scroll to the middle, as dragging the scrollbar does, and read the people there.
-    app.client
-        .execute("document.querySelector('[data-testid=\"directory-list\"]').scrollTop = 50000 * 40", vec![])
-        .await
-        .unwrap();
+    // Scroll to the middle and read the people there.
+    scroll_list_to(&app, 50000).await;
     let name = app.find_css("[data-testid=\"row\"][data-index=\"50005\"] [data-testid=\"row-name\"]").await;
     assert_eq!(name.text().await.unwrap(), "Person 050005");
     let rows = app.client.execute("return document.querySelectorAll('.row').length", vec![]).await.unwrap();
     assert!(rows.as_u64().unwrap() < 100, "{rows} rows in the page: the list is not virtualised");
+
+    // The list scrolling under the toolbar (as it does when it refreshes after a change) leaves the
+    // view menu open; a row's menu closes when its row scrolls away.
+    app.click("view-menu").await;
+    app.find("view-option-billable").await;
+    scroll_list_to(&app, 50100).await;
+    app.find_css(&row(50105, "[data-testid=\"row-name\"]")).await;
+    assert_eq!(app.all("view-option-billable").await.len(), 1, "the view menu closed as the list scrolled");
+    app.click("view-menu").await; // closes it
+    app.find_css(&row(50105, "[data-testid=\"row-menu\"]")).await.click().await.unwrap();
+    app.find("menu-deactivate").await;
+    scroll_list_to(&app, 50200).await;
+    app.find_css(&row(50205, "[data-testid=\"row-name\"]")).await;
+    assert!(app.all("menu-deactivate").await.is_empty(), "a row's menu stayed open after its row scrolled away");
     app.quit().await;
 }
 

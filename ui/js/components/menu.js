@@ -59,7 +59,9 @@ export function toggleMenu(anchor, items, { label = 'Actions', align = 'right' }
     const step = e.key === 'ArrowDown' ? 1 : -1;
     enabled[(i + step + enabled.length) % enabled.length]?.focus();
   };
-  const onScroll = (e) => { if (!el.contains(e.target)) closeMenu(); };
+  // Only a scroll that moves the anchor closes the menu: the list refreshing under the toolbar after a
+  // change leaves the toolbar's menus open.
+  const onScroll = (e) => { if (!el.contains(e.target) && e.target.contains?.(anchor)) closeMenu(); };
   const onResize = () => closeMenu();
   document.addEventListener('mousedown', onPointer, true);
   document.addEventListener('keydown', onKey, true);
