@@ -563,7 +563,6 @@ pub fn split_name(value: &str, last_first: bool) -> Option<(&str, &str)> {
     }
 }
 
-/// Reads a date as the file writes it. The error completes "{column} “{value}” …" with what to fix.
 /// A date written YYYY-MM-DD, read digit by digit (chrono's general parser takes ten times as long,
 /// and a 100,000-row plan reads 200,000 dates). None for any other form, or no such day.
 pub fn iso_date(value: &str) -> Option<NaiveDate> {
@@ -574,6 +573,7 @@ pub fn iso_date(value: &str) -> Option<NaiveDate> {
     iso.then(|| NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))).flatten()
 }
 
+/// Reads a date as the file writes it. The error completes "{column} “{value}” …" with what to fix.
 pub fn parse_date(value: &str, format: Option<DateFormat>) -> std::result::Result<NaiveDate, String> {
     let value = value.trim();
     // Most files write YYYY-MM-DD (the general reading below explains a miss).

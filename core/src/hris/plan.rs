@@ -1667,14 +1667,11 @@ fn field_changes(
         change("lastName", "last_name", opt(person.last), opt(last), Some(last.to_string()));
     }
     // An email Roster already has (an old one of this person's, kept by a merge) is not written back.
-    // (Most rows keep their email: that is settled without making keys.)
-    let same_email = row.email.trim().eq_ignore_ascii_case(person.email.trim());
-    if !row.via_alias && !row.email.is_empty() && !same_email {
-        let email_key = NoCase::new(row.email);
-        if !dir.email.contains_key(&email_key) && !dir.alias_email.contains_key(&email_key) {
-            let email = row.email.to_string();
-            change("email", "email", Some(person.email.to_string()), Some(email.clone()), Some(email));
-        }
+    let email_key = NoCase::new(row.email);
+    let new_email = !row.via_alias && !row.email.is_empty() && email_key != NoCase::new(person.email);
+    if new_email && !dir.email.contains_key(&email_key) && !dir.alias_email.contains_key(&email_key) {
+        let email = row.email.to_string();
+        change("email", "email", Some(person.email.to_string()), Some(email.clone()), Some(email));
     }
     if let Some(id) = row.employee_id.filter(|_| !row.via_alias) {
         if !person.employee_id.is_some_and(|ours| ours.eq_ignore_ascii_case(id)) {
