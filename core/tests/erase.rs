@@ -209,6 +209,58 @@ fn everything_about_the_person_is_gone_and_what_they_wrote_on_others_stays_as_de
     );
 }
 
+/// Whether the workspace file or its journal holds `needle`, letter case aside.
+fn file_holds(dir: &std::path::Path, needle: &str) -> bool {
+    ["w.roster", "w.roster-wal"].iter().any(|name| {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    })
+}
+
+#[test]
+fn their_name_leaves_the_mentions_index_wherever_it_was_written_and_no_change_merges_the_index() {
+    let c = company(10);
+    let jane = add(&c.ws, "Jane", "Quetzalli", None);
+    let peer = add(&c.ws, "Pat", "Peer", None);
+    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    // Written as Roster's own connection writes: freed and rebalanced space is zeroed.
+    conn.pragma_update(None, "secure_delete", true).unwrap();
+    let feedback = |id: String, text: String| {
+        conn.execute(
+            "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
+            rusqlite::params![id, peer, text],
+        )
+        .unwrap();
+    };
+    // 40 feedbacks one change each (a segment of the index each: more than FTS5's crisis merge
+    // gathers), then a year of them in one change (one big segment, which the deletion leaves as it is).
+    for i in 0..40 {
+        feedback(format!("w{i}"), format!("Jane Quetzalli helped, day {i}."));
+    }
+    conn.execute_batch("BEGIN").unwrap();
+    for i in 0..4_000 {
+        let text = if i % 40 == 0 { format!("Thanks to Jane Quetzalli, week {i}.") } else { format!("Good week {i}.") };
+        feedback(format!("y{i}"), text);
+    }
+    conn.execute_batch("COMMIT").unwrap();
+    // A deletion never waits for the index's big segments to merge (that took up to 850 ms at 100,000
+    // people).
+    let automerge: i64 =
+        conn.query_row("SELECT v FROM mentions_config WHERE k = 'automerge'", [], |r| r.get(0)).unwrap();
+    assert_eq!(automerge, 0);
+    drop(conn);
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
+    erase::erase(&c.ws, &c.admin, &[jane], "Jane Quetzalli").unwrap();
+    let received = history::profile(&c.ws, None, &peer).unwrap().feedback_received;
+    assert_eq!(received.len(), 4_040);
+    let naming: Vec<&str> = received.iter().map(|f| f.text.as_str()).filter(|t| t.contains(DELETED)).collect();
+    assert_eq!(naming.len(), 140, "every record that named her names “{DELETED}” instead");
+    assert!(received.iter().all(|f| !f.text.contains("Quetzalli")));
+    // Not even the index's pages keep her name: the words of the records it replaced are gone.
+    assert!(!file_holds(c.dir.path(), "quetzalli"), "the workspace file still holds her name");
+}
+
 #[test]
 fn afterwards_neither_the_file_nor_its_journal_holds_their_name_or_email() {
     let (c, zq, _) = zebulon_company();
