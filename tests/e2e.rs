@@ -267,12 +267,12 @@ async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_thei
     let (manager, manager_id) = (row_name(&app, 0).await, row_id(&app, 0).await);
     app.find_css(&row(0, "[data-testid=\"row-name\"]")).await.click().await.unwrap();
     app.text_is("profile-name", &manager).await;
-    let (team, vp): (i64, String) = sqlite(&app)
+    let (team, vp, vp_email): (i64, String, String) = sqlite(&app)
         .query_row(
-            "SELECT (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'), m.name
+            "SELECT (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'), m.name, m.email
              FROM people p JOIN people m ON m.id = p.manager_id WHERE p.id = ?1",
             [&manager_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
     assert!(team > 0, "{manager} has a team");
@@ -287,9 +287,10 @@ async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_thei
     app.click("handover-someone").await;
     app.type_into("handover-search", &vp).await;
     let option = app.text_contains("handover-option", &vp).await;
-    assert!(option.contains(&vp));
+    assert!(option.contains(&vp_email), "namesakes are told apart by their email: {option}");
     look(&app, "handover-dialog");
     app.click("handover-option").await;
+    app.text_contains("handover-chosen", &format!("{vp} ({vp_email}) will manage them.")).await;
     app.click("deactivate-confirm").await;
     app.text_contains("toast", &format!("Deactivated {manager}. {team_words} now report to {vp}.")).await;
     app.text_contains("deactivated-banner", "by Ada Admin").await;

@@ -134,11 +134,13 @@ function handoverSection(plan, ids, onInput) {
           b.classList.toggle('selected', on);
           b.setAttribute('aria-selected', String(on));
         }
-        chosenLine.textContent = `${person.name} will manage them.`;
+        chosenLine.textContent = `${person.name} (${person.email}) will manage them.`;
         chosenLine.hidden = false;
         onInput();
       },
-    }, h('span', { class: 'option-name' }, person.name), person.title ? ` · ${person.title}` : '');
+    }, h('span', { class: 'option-name' }, person.name), person.title ? ` · ${person.title}` : '',
+    // Namesakes are common in a large company: the email tells them apart.
+    h('span', { class: 'option-email' }, person.email));
   }
 
   const findSoon = debounce(find, 120);
