@@ -317,11 +317,13 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
             OR subject_name IN (?1, ?2, ?3)",
         params![id, name, email, DELETED],
     )?;
-    // "Deactivated by" them, and reasons that name them: one pass through everyone for both.
+    // "Deactivated by" them, and reasons that name them: one pass for both, through the index of these
+    // texts (its condition, the first here, lets SQLite read the index instead of everyone).
     tx.execute(
         "UPDATE people SET deactivated_by_name = CASE WHEN deactivated_by_name = ?1 THEN ?3 ELSE deactivated_by_name END,
                            deactivation_reason = replace(replace(deactivation_reason, ?1, ?3), ?2, ?3)
-         WHERE deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0",
+         WHERE (deactivated_by_name IS NOT NULL OR deactivation_reason IS NOT NULL)
+           AND (deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0)",
         params![name, email, DELETED],
     )?;
     scrub_free_text_tx(tx, name, email)?;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/009_no_self_foreign_keys.sql"),
     include_str!("../migrations/010_admins_index.sql"),
     include_str!("../migrations/011_mentions_delete_words_at_once.sql"),
+    include_str!("../migrations/012_deactivation_texts_index.sql"),
 ];
 
 /// The schema version this build writes and reads.
