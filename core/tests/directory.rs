@@ -142,11 +142,15 @@ fn rows_show_the_manager_and_the_number_of_active_reports() {
     let boss = add(&c.ws, "Mia", "Boss", None);
     let a = add(&c.ws, "Ann", "One", Some(&boss));
     add(&c.ws, "Bob", "Two", Some(&boss));
-    lifecycle::deactivate(&c.ws, &c.admin, &[a], None, None).unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&a), None, None).unwrap();
     let rows = directory::page(&c.ws, &Query { view: View::All, ..Query::default() }, 0, 10).unwrap().rows;
     let row = |name: &str| rows.iter().find(|r| r.name == name).unwrap();
     assert_eq!(row("Mia Boss").reports, 1);
     assert_eq!(row("Bob Two").manager.as_ref().unwrap().name, "Mia Boss");
+    // Counted again after each change.
+    lifecycle::reactivate(&c.ws, &c.admin, &[a]).unwrap();
+    let rows = directory::page(&c.ws, &Query { view: View::All, ..Query::default() }, 0, 10).unwrap().rows;
+    assert_eq!(rows.iter().find(|r| r.name == "Mia Boss").unwrap().reports, 2);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Everyone in the directory, in memory, so that any page of any view, sort and search takes a
-//! fraction of a millisecond at 100,000 people: the search text and sort keys of each person, built
-//! from one read of the `people` table (and its name and email indexes) and kept until people change
-//! (`Workspace::people_version_tx`).
+//! fraction of a millisecond at 100,000 people: the search text, sort keys and active direct reports
+//! of each person, built from one read of the `people` table (and its name and email indexes) and
+//! kept until people change (`Workspace::people_version_tx`).
 //! Each order (a sort key and direction) is sorted the first time it is asked for; the rows of a page
 //! are then read from SQLite by id.
 
@@ -101,6 +101,8 @@ pub struct Index {
     /// Which characters each person's text holds (`char_bit`): a word whose characters are not all
     /// there cannot match, and most people are ruled out without reading their text.
     masks: Vec<u64>,
+    /// Each person's active direct reports (a page shows them; counting them there read every report).
+    reports: Vec<u32>,
     /// The distinct titles and departments, lower-cased, in rank order (`Person::title`, `department`).
     titles: Vec<String>,
     departments: Vec<String>,
@@ -173,6 +175,12 @@ impl Index {
         let place: HashMap<&str, u32> = (0..count).map(|i| (ids.get(i), i as u32 + 1)).collect();
         let managers: Vec<u32> = (0..count).map(|i| place.get(managers.get(i)).copied().unwrap_or(0)).collect();
         drop(place);
+        let mut reports = vec![0; count];
+        for (i, &manager) in managers.iter().enumerate() {
+            if active[i] && manager > 0 {
+                reports[manager as usize - 1] += 1;
+            }
+        }
         let mut email_of = vec![0; count];
         for (rank, &i) in by_email.iter().enumerate() {
             email_of[i as usize] = rank as u32;
@@ -201,6 +209,7 @@ impl Index {
             ids,
             haystacks,
             masks,
+            reports,
             titles,
             departments,
             searched: Mutex::new(Vec::new()),
@@ -251,6 +260,11 @@ impl Index {
 
     pub fn id(&self, position: u32) -> &str {
         self.ids.get(position as usize)
+    }
+
+    /// The active direct reports of the person at `position`.
+    pub fn reports(&self, position: u32) -> u32 {
+        self.reports[position as usize]
     }
 
     /// Everyone in the order of `sort`: the key, then name and id (ascending, so pages never overlap).

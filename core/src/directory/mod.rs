@@ -127,18 +127,16 @@ pub fn prepare(ws: &Workspace) -> Result<()> {
     })
 }
 
-/// The rows of these people, in this order.
-fn rows_tx(tx: &Transaction, ids: &[&str]) -> Result<Vec<Row>> {
+/// The rows of the people at these positions of the index, in this order.
+fn rows_tx(tx: &Transaction, index: &Index, positions: &[u32]) -> Result<Vec<Row>> {
     let mut stmt = tx.prepare_cached(
         "SELECT p.id, p.name, p.email, p.title, p.department, p.location, m.id, m.name, p.status,
-                p.deactivated_at, p.deactivated_by_name, p.deactivation_reason,
-                (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'),
-                g.id, g.name
+                p.deactivated_at, p.deactivated_by_name, p.deactivation_reason, g.id, g.name
          FROM people p LEFT JOIN people m ON m.id = p.manager_id LEFT JOIN people g ON g.id = p.merged_into_id
          WHERE p.id IN (SELECT value FROM json_each(?1))",
     )?;
     let mut rows: HashMap<String, Row> = stmt
-        .query_map([people::ids_json(ids.iter().copied())], |r| {
+        .query_map([people::ids_json(positions.iter().map(|&at| index.id(at)))], |r| {
             Ok(Row {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -151,13 +149,18 @@ fn rows_tx(tx: &Transaction, ids: &[&str]) -> Result<Vec<Row>> {
                 deactivated_at: r.get(9)?,
                 deactivated_by: r.get(10)?,
                 reason: r.get(11)?,
-                reports: r.get(12)?,
-                merged_into: PersonRef::from_columns(r.get(13)?, r.get(14)?),
+                merged_into: PersonRef::from_columns(r.get(12)?, r.get(13)?),
+                reports: 0,
             })
         })?
         .map(|row| row.map(|r| (r.id.clone(), r)))
         .collect::<rusqlite::Result<_>>()?;
-    Ok(ids.iter().filter_map(|id| rows.remove(*id)).collect())
+    let mut row = |at: u32| {
+        let mut row = rows.remove(index.id(at))?;
+        row.reports = index.reports(at).into();
+        Some(row)
+    };
+    Ok(positions.iter().filter_map(|&at| row(at)).collect())
 }
 
 /// One page of the directory: `limit` rows from position `offset` of `query`.
@@ -171,9 +174,8 @@ pub fn page(ws: &Workspace, query: &Query, offset: i64, limit: i64) -> Result<Pa
         let index = index_tx(ws, tx)?;
         let matches = index.matches(query);
         let total = matches.positions.len() as i64;
-        let shown = matches.positions.iter().skip(offset as usize).take(limit as usize);
-        let ids: Vec<&str> = shown.map(|&at| index.id(at)).collect();
-        Ok(Page { total, counts: matches.counts.clone(), rows: rows_tx(tx, &ids)? })
+        let shown: Vec<u32> = matches.positions.iter().skip(offset as usize).take(limit as usize).copied().collect();
+        Ok(Page { total, counts: matches.counts.clone(), rows: rows_tx(tx, &index, &shown)? })
     })
 }
 
