@@ -259,6 +259,8 @@ fn their_name_leaves_the_mentions_index_wherever_it_was_written_and_no_change_me
     assert!(received.iter().all(|f| !f.text.contains("Quetzalli")));
     // Not even the index's pages keep her name: the words of the records it replaced are gone.
     assert!(!file_holds(c.dir.path(), "quetzalli"), "the workspace file still holds her name");
+    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    conn.execute("INSERT INTO mentions (mentions) VALUES ('integrity-check')", []).expect("the index is whole");
 }
 
 #[test]
