@@ -242,7 +242,7 @@ pub fn split(file_name: &str, text: Text) -> Result<Table> {
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        line += bytes[counted..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
         counted = start;
         // The next line is read into a new record of this one's size: no copy of this one is made.
         let next = csv::StringRecord::with_capacity(values.as_slice().len(), values.len());
