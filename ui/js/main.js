@@ -13,15 +13,11 @@ import { hideToast, muteErrors, showError } from './components/toast.js';
 import { onStatusChange } from './changes.js';
 import { formatDate, initials } from './format.js';
 import { mountProblem } from './views/problem.js';
-import { mountWizard } from './views/wizard.js';
 import { mountSignIn } from './views/sign-in.js';
-import { openChangePasswordDialog } from './views/change-password.js';
-import { mountDirectory } from './views/directory.js';
-import { mountProfile } from './views/profile.js';
-import { mountMerge } from './views/merge.js';
-import { mountErase } from './views/erase.js';
-import { mountAudit } from './views/audit.js';
-import { mountAdmin, ADMIN_PAGES } from './views/admin.js';
+
+// The other screens load once the first one shows (or when one is needed first).
+let appViews = null;
+const loadAppViews = () => (appViews ??= import('./views/app-views.js'));
 
 const app = document.getElementById('app');
 let screen = null; // 'problem' | 'wizard' | 'sign-in' | 'app'
@@ -34,7 +30,7 @@ let companyName = null;
 
 const isAdmin = () => String(status?.actor?.role ?? '').toLowerCase() === 'admin';
 // #/admin, #/admin/<page> and #/admin/<page>/<id> (an import run).
-const ADMIN_ROUTE = new RegExp(`^#/admin(?:/(${ADMIN_PAGES.join('|')})(?:/([^/]+))?)?$`);
+const adminRoute = (pages) => new RegExp(`^#/admin(?:/(${pages.join('|')})(?:/([^/]+))?)?$`);
 
 function leaveScreen() {
   window.removeEventListener('hashchange', onHashChange);
@@ -51,7 +47,10 @@ function show(next) {
   if (next.state === 'ready') return next.signedIn ? showApp() : showSignIn(null);
   if (next.state === 'needs_setup') {
     screen = 'wizard';
-    return mountWizard(app, { status: next, onReady: (ready) => { history.replaceState(null, '', '#/directory'); show(ready); } });
+    return loadAppViews().then(({ mountWizard }) => {
+      if (screen !== 'wizard' || status !== next) return;
+      mountWizard(app, { status: next, onReady: (ready) => { history.replaceState(null, '', '#/directory'); show(ready); } });
+    });
   }
   screen = 'problem';
   return mountProblem(app, next);
@@ -63,6 +62,7 @@ function showSignIn(message) {
   muteErrors(true); // calls still in flight from the app fail with "Sign in first."
   screen = 'sign-in';
   unmount = mountSignIn(app, { status, message, onSignedIn: show });
+  requestAnimationFrame(() => setTimeout(loadAppViews)); // after the sign-in screen's first frame
 }
 
 // A call found no session (or the person signed out): back to the sign-in
@@ -105,7 +105,7 @@ function showApp() {
   h('span', { class: 'actor-name', 'data-testid': 'actor-name' }, actor?.name ?? ''));
   actorButton.addEventListener('click', () => toggleMenu(actorButton, [
     { label: 'My profile', testid: 'menu-my-profile', hint: actor?.email, onSelect: () => { location.hash = profileHref(actor.id); } },
-    { label: 'Change password', testid: 'menu-change-password', onSelect: () => openChangePasswordDialog() },
+    { label: 'Change password', testid: 'menu-change-password', onSelect: () => loadAppViews().then((v) => v.openChangePasswordDialog()) },
     { label: 'Sign out', testid: 'sign-out', onSelect: () => signOut() },
   ], { label: 'Account' }));
 
@@ -160,9 +160,21 @@ function onHashChange() {
   refreshStatus();
 }
 
+let routed = 0; // routes asked for: a route whose screens arrive after a later one's is dropped
+
 // fresh: the view was just made, so there is no scroll to reset (resetting it would lay out the
 // new screen before its first data is asked for).
-function route({ fresh = false } = {}) {
+async function route({ fresh = false } = {}) {
+  const mine = ++routed;
+  let views;
+  try {
+    views = await loadAppViews();
+  } catch (err) {
+    showError(err.message);
+    return;
+  }
+  if (mine !== routed || screen !== 'app') return; // routed again, or left the app, meanwhile
+  const { mountDirectory, mountProfile, mountMerge, mountErase, mountAudit, mountAdmin, ADMIN_PAGES } = views;
   closeMenu();
   unmount?.();
   unmount = null;
@@ -183,7 +195,7 @@ function route({ fresh = false } = {}) {
   const person = !merge && hash.match(/^#\/people\/(.+)$/);
   const eraseIds = idsFromEraseRoute(hash.match(/^#\/delete\/(.+)$/)?.[1] ?? '');
   const erase = eraseIds.length > 0;
-  const adminPage = hash.match(ADMIN_ROUTE);
+  const adminPage = hash.match(adminRoute(ADMIN_PAGES));
   const section = person || merge || erase ? 'directory' : hash === '#/audit' ? 'audit' : adminPage ? 'admin' : 'directory';
   for (const [key, el] of Object.entries(nav)) {
     if (key === section) el.setAttribute('aria-current', 'page');
