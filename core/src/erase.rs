@@ -85,8 +85,8 @@ pub struct Erased {
     pub summary: String,
 }
 
-/// Free text people write about others, found through the `mentions` index (migrations 7 and 11): the table's
-/// number there, the table, the column.
+/// Free text people write about others, found through the `mentions` index (migrations 7 and 11):
+/// the table's number there, the table, the column.
 const INDEXED_TEXT: &[(i64, &str, &str)] = &[
     (1, "reviews", "text"),
     (2, "feedback", "text"),
