@@ -15,13 +15,20 @@ use roster_core::{access, history, merge, Code, Workspace};
 const NAME: &str = "Zebulon Quixote";
 const EMAIL: &str = "zebulon.quixote@acme.test";
 
+/// A connection of the test's own to the workspace file, writing as Roster's own connection writes:
+/// freed and rebalanced space is zeroed.
+fn writer(c: &Company) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    conn.pragma_update(None, "secure_delete", true).unwrap();
+    conn
+}
+
 /// A company of thousands with a long history, and Zebulon: a manager and admin with records of every
 /// kind, who acted, was acted on, and is deactivated.
 fn zebulon_company() -> (Company, String, String) {
     let c = company(10_000);
-    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
-    // Written as Roster's own connection writes: freed and rebalanced space is zeroed.
-    conn.pragma_update(None, "secure_delete", true).unwrap();
+    let conn = writer(&c);
     conn.execute_batch(
         "BEGIN;
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
@@ -222,10 +229,7 @@ fn their_name_leaves_the_mentions_index_wherever_it_was_written_and_no_change_me
     let c = company(10);
     let jane = add(&c.ws, "Jane", "Quetzalli", None);
     let peer = add(&c.ws, "Pat", "Peer", None);
-    let conn = rusqlite::Connection::open(c.dir.path().join("w.roster")).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    // Written as Roster's own connection writes: freed and rebalanced space is zeroed.
-    conn.pragma_update(None, "secure_delete", true).unwrap();
+    let conn = writer(&c);
     let feedback = |id: String, text: String| {
         conn.execute(
             "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
