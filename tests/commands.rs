@@ -1,6 +1,8 @@
 //! The app's commands in Tauri's mock runtime: the argument names the UI sends (docs/ipc-contract.md)
 //! and the `{ code, message }` errors it receives.
 
+mod support;
+
 use roster_app::AppState;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -15,7 +17,7 @@ struct Ui {
 
 fn open(path: &std::path::Path) -> Ui {
     let app = roster_app::register(mock_builder())
-        .manage(AppState::open(path.to_path_buf()))
+        .manage(AppState::open(path.to_path_buf(), |_| {}))
         .build(mock_context(noop_assets()))
         .expect("the app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
@@ -140,6 +142,33 @@ fn a_file_that_is_not_a_workspace_is_a_problem_for_every_command() {
     let err = ui.call("sign_in", json!({ "email": "a@b.c", "password": "whatever it is" })).unwrap_err();
     assert_eq!(err["code"], "precondition_failed");
     assert_eq!(std::fs::read(&path).unwrap(), b"not a database");
+}
+
+#[test]
+fn a_workspace_of_an_older_roster_says_it_is_upgrading_until_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.roster");
+    let old = support::workspace_of_version_1(&path);
+    // Another program writing to the file holds the upgrade back (Roster waits up to 5 s for it), so
+    // the window's view of an upgrade that runs can be looked at.
+    old.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let ui = open(&path);
+    let status = ui.ok("workspace_status", json!({}));
+    assert_eq!(status["state"], "upgrading", "{status}");
+    let backup = roster_core::workspace::backup_path(&path, 1).display().to_string();
+    let to = roster_core::workspace::SCHEMA_VERSION;
+    assert_eq!(status["upgrade"], json!({ "from": 1, "to": to, "backup": backup }));
+    let err = ui.call("sign_in", json!({ "email": "a@b.c", "password": "whatever it is" })).unwrap_err();
+    assert_eq!(err["code"], "unavailable", "{err}");
+
+    old.execute_batch("ROLLBACK").unwrap();
+    let status = ui.ok("workspace_status", json!({}));
+    assert_eq!((&status["state"], &status["company"]["name"]), (&json!("ready"), &json!("Old Co")), "{status}");
+    assert_eq!(status["upgrade"], Value::Null);
+    let kept: i32 =
+        rusqlite::Connection::open(&backup).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 1, "the copy is the workspace as the older Roster left it");
 }
 
 /// Every registered command but the few a signed-out window needs refuses a call without a session,

@@ -260,6 +260,26 @@ async fn a_file_that_is_not_a_workspace_gets_a_clear_screen_and_stays_untouched(
 }
 
 #[tokio::test]
+async fn a_workspace_of_an_older_roster_shows_its_upgrade_then_the_sign_in_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.roster");
+    let old = support::workspace_of_version_1(&path);
+    // Another program writing to the file holds the upgrade back (Roster waits up to 5 s for it), so
+    // the screen of an upgrade that runs can be looked at; a real upgrade of a big company takes that long.
+    old.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let app = App::launch_on("upgrade", &path, None).await;
+    app.find("upgrading").await;
+    let backup = roster_core::workspace::backup_path(&path, 1);
+    app.text_is("upgrade-backup", &backup.display().to_string()).await;
+    look(&app, "upgrading");
+    old.execute_batch("ROLLBACK").unwrap();
+    app.find("sign-in").await;
+    assert!(app.all("upgrading").await.is_empty(), "the upgrade screen went once it was done");
+    app.quit().await;
+    assert!(backup.exists(), "the copy of the workspace as it was is kept");
+}
+
+#[tokio::test]
 async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_their_team() {
     let app = App::launch("handover").await;
     create_company(&app, "Ada", "Admin", true).await;

@@ -89,9 +89,25 @@ impl From<OpenProblem> for Error {
     }
 }
 
+/// An upgrade about to run: the workspace was written by an older Roster and migrates forward, after
+/// a copy of it as it was is kept at `backup`. For a big company this takes a while.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upgrade {
+    pub from: i32,
+    pub to: i32,
+    pub backup: String,
+}
+
 impl Workspace {
     /// Opens the workspace at `path`, creating it (and its folder) when it does not exist yet.
     pub fn open(path: &Path) -> Result<Workspace, OpenProblem> {
+        Self::open_telling_upgrade(path, |_| {})
+    }
+
+    /// `open`, calling `upgrading` first when the workspace is about to be upgraded, so that the app
+    /// can say so while it runs.
+    pub fn open_telling_upgrade(path: &Path, upgrading: impl FnOnce(&Upgrade)) -> Result<Workspace, OpenProblem> {
         let shown = path.display();
         let unreadable = |e: std::io::Error| {
             OpenProblem::new(
@@ -150,14 +166,14 @@ impl Workspace {
         // Look before writing anything: a foreign or newer file must stay byte for byte as it was.
         check_identity(&conn, path)?;
         let ws = Workspace::with(conn, Some(path.to_path_buf()), Some(file));
-        ws.prepare().map_err(|e| unreadable(std::io::Error::other(e)))?;
+        ws.prepare(upgrading).map_err(|e| unreadable(std::io::Error::other(e)))?;
         Ok(ws)
     }
 
     /// A private workspace in memory, for tests and benchmarks.
     pub fn in_memory() -> Result<Workspace> {
         let ws = Workspace::with(Connection::open_in_memory()?, None, None);
-        ws.prepare()?;
+        ws.prepare(|_| {})?;
         Ok(ws)
     }
 
@@ -201,7 +217,7 @@ impl Workspace {
         Ok(Some(conn))
     }
 
-    fn prepare(&self) -> Result<()> {
+    fn prepare(&self, upgrading: impl FnOnce(&Upgrade)) -> Result<()> {
         let mut conn = self.lock();
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -214,7 +230,13 @@ impl Workspace {
             conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         if let Some(path) = &self.path {
-            back_up_before_migrating(&conn, path)?;
+            let from: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            // Version 0 is a new workspace: set up, not upgraded.
+            if (1..SCHEMA_VERSION).contains(&from) {
+                let backup = backup_path(path, from);
+                upgrading(&Upgrade { from, to: SCHEMA_VERSION, backup: backup.display().to_string() });
+                back_up(&conn, path, &backup)?;
+            }
         }
         migrate(&mut conn)
     }
@@ -329,12 +351,7 @@ pub fn backup_path(path: &Path, version: i32) -> PathBuf {
 
 /// An upgraded Roster keeps a copy of the workspace as the older Roster left it, before changing it:
 /// a consistent snapshot (`VACUUM INTO`) next to the file. An existing copy of that version is kept.
-fn back_up_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
-    let current: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current == 0 || current >= SCHEMA_VERSION {
-        return Ok(());
-    }
-    let backup = backup_path(path, current);
+fn back_up(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
     if backup.exists() {
         return Ok(());
     }

@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use roster_core::workspace::{ProblemCode, APPLICATION_ID, SCHEMA_VERSION};
+use roster_core::workspace::{ProblemCode, Upgrade, APPLICATION_ID, SCHEMA_VERSION};
 use roster_core::Workspace;
 
 fn problem(path: &Path) -> ProblemCode {
@@ -22,7 +22,8 @@ fn problem(path: &Path) -> ProblemCode {
 fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/folder/w.roster");
-    let ws = Workspace::open(&path).unwrap();
+    let not_an_upgrade = |u: &Upgrade| panic!("a new or current workspace is not upgraded, but Roster said {u:?}");
+    let ws = Workspace::open_telling_upgrade(&path, not_an_upgrade).unwrap();
     drop(ws);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let get = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0)).unwrap();
@@ -37,7 +38,7 @@ fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
     }
     // Opening again keeps what is there and does not migrate twice.
     drop(conn);
-    let ws = Workspace::open(&path).unwrap();
+    let ws = Workspace::open_telling_upgrade(&path, not_an_upgrade).unwrap();
     let fk: i64 = ws.read(|tx| Ok(tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
     assert_eq!(fk, 1);
 }
@@ -124,10 +125,14 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     )
     .unwrap();
     drop(conn);
-    let ws = Workspace::open(&path).unwrap();
-    // The upgrade kept the workspace as the older Roster left it, next to it.
     let backup = roster_core::workspace::backup_path(&path, 1);
     assert_eq!(backup.file_name().unwrap(), "old.roster.v1-backup");
+    // The app hears of the upgrade before it starts, so that its window can say so meanwhile.
+    let mut told = None;
+    let ws = Workspace::open_telling_upgrade(&path, |u| told = Some((u.clone(), backup.exists()))).unwrap();
+    let upgrade = Upgrade { from: 1, to: SCHEMA_VERSION, backup: backup.display().to_string() };
+    assert_eq!(told, Some((upgrade, false)));
+    // The upgrade kept the workspace as the older Roster left it, next to it.
     let old = rusqlite::Connection::open(&backup).unwrap();
     let old_version: i32 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     let old_review: String = old.query_row("SELECT text FROM reviews", [], |r| r.get(0)).unwrap();

@@ -6,10 +6,12 @@ mod session;
 mod state;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use tauri::{Builder, Manager, Runtime};
+use roster_core::Workspace;
+use tauri::{Builder, Runtime};
 
 pub use state::AppState;
 
@@ -107,13 +109,12 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder.plugin(tauri_plugin_dialog::init()).invoke_handler(invoke_handler())
 }
 
-/// Background work while the app runs: the directory's index is read while the window opens and
-/// someone signs in; mail that could not be sent is retried (each mail waits longer between
+/// Background work once the workspace is open: the directory's index is read while the window opens
+/// and someone signs in; mail that could not be sent is retried (each mail waits longer between
 /// attempts; see `mail::deliver`), and with "Run automatic imports" on, the HRIS file is imported
 /// whenever the interval has passed (checked every few seconds, so switching it on or starting the
 /// app imports promptly).
-fn background_work(app: &tauri::App) {
-    let Ok(ws) = app.state::<AppState>().workspace() else { return };
+fn background_work(ws: Arc<Workspace>) {
     let directory_ws = ws.clone();
     std::thread::spawn(move || roster_core::directory::prepare(&directory_ws));
     let mail_ws = ws.clone();
@@ -143,11 +144,7 @@ pub fn run() {
     let args = Args::parse();
     let path = args.workspace.unwrap_or_else(roster_core::workspace::default_path);
     register(tauri::Builder::default())
-        .manage(AppState::open(path))
-        .setup(|app| {
-            background_work(app);
-            Ok(())
-        })
+        .manage(AppState::open(path, background_work))
         .run(tauri::generate_context!())
         .expect("Roster could not open its window");
 }

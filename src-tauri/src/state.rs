@@ -1,28 +1,82 @@
-//! What the app holds while it runs: the workspace it opened (or why it could not), and the window's
+//! What the app holds while it runs: the workspace it opens (or why it could not), and the window's
 //! session token.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
-use roster_core::workspace::OpenProblem;
-use roster_core::{Error, Result, Workspace};
+use roster_core::workspace::{OpenProblem, Upgrade};
+use roster_core::{Code, Error, Result, Workspace};
+
+/// Where opening the workspace stands.
+#[derive(Clone)]
+pub enum Opening {
+    /// Checking and opening the file: a moment.
+    Started,
+    /// Migrating a workspace of an older Roster forward: seconds to minutes for a big company.
+    Upgrading(Upgrade),
+    Done(std::result::Result<Arc<Workspace>, OpenProblem>),
+}
+
+/// `Opening`, shared with the thread that opens the workspace.
+#[derive(Clone)]
+pub struct Opened(Arc<(Mutex<Opening>, Condvar)>);
+
+impl Opened {
+    fn set(&self, now: Opening) {
+        *self.0 .0.lock().unwrap_or_else(|p| p.into_inner()) = now;
+        self.0 .1.notify_all();
+    }
+
+    /// Where opening stands once it is past `Started`; an upgrade is waited for up to `patience`.
+    pub fn wait(&self, patience: Duration) -> Opening {
+        let (lock, changed) = &*self.0;
+        let state = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let state = changed.wait_while(state, |s| matches!(s, Opening::Started)).unwrap_or_else(|p| p.into_inner());
+        let (state, _) = changed
+            .wait_timeout_while(state, patience, |s| matches!(s, Opening::Upgrading(_)))
+            .unwrap_or_else(|p| p.into_inner());
+        state.clone()
+    }
+}
 
 pub struct AppState {
     pub path: PathBuf,
-    pub workspace: std::result::Result<Arc<Workspace>, OpenProblem>,
+    pub opened: Opened,
     /// The signed-in person's session token; the workspace stores only its hash.
     session: Mutex<Option<String>>,
 }
 
 impl AppState {
-    /// Opens the workspace; a file Roster must not touch becomes a problem the UI shows, not a crash.
-    pub fn open(path: PathBuf) -> AppState {
-        let workspace = Workspace::open(&path).map(Arc::new);
-        AppState { path, workspace, session: Mutex::new(None) }
+    /// Opens the workspace on a thread of its own, so that the window shows meanwhile (upgrading a big
+    /// workspace takes a while), then runs `then` there with it. A file Roster must not touch becomes
+    /// a problem the UI shows, not a crash.
+    pub fn open(path: PathBuf, then: impl FnOnce(Arc<Workspace>) + Send + 'static) -> AppState {
+        let opened = Opened(Arc::new((Mutex::new(Opening::Started), Condvar::new())));
+        let (shared, file) = (opened.clone(), path.clone());
+        std::thread::Builder::new()
+            .name("roster-open".into())
+            .spawn(move || {
+                let upgrading = |upgrade: &Upgrade| shared.set(Opening::Upgrading(upgrade.clone()));
+                let workspace = Workspace::open_telling_upgrade(&file, upgrading).map(Arc::new);
+                shared.set(Opening::Done(workspace.clone()));
+                if let Ok(ws) = workspace {
+                    then(ws);
+                }
+            })
+            .expect("a thread to open the workspace");
+        AppState { path, opened, session: Mutex::new(None) }
     }
 
+    /// The workspace, once open (waiting the moment that takes), or why it cannot be used.
     pub fn workspace(&self) -> Result<Arc<Workspace>> {
-        self.workspace.clone().map_err(Error::from)
+        match self.opened.wait(Duration::ZERO) {
+            Opening::Done(workspace) => workspace.map_err(Error::from),
+            _ => Err(Error::new(
+                Code::Unavailable,
+                "Roster is still upgrading this workspace: wait until the window shows the sign-in screen.",
+            )),
+        }
     }
 
     pub fn token(&self) -> Option<String> {

@@ -267,3 +267,15 @@ impl Drop for App {
         let _ = self.xvfb.wait();
     }
 }
+
+/// A workspace as the first Roster wrote it (schema version 1, WAL), with its company and no one in
+/// it: opening it upgrades it.
+pub fn workspace_of_version_1(path: &Path) -> rusqlite::Connection {
+    let old = rusqlite::Connection::open(path).unwrap();
+    old.execute_batch(include_str!("../../core/migrations/001_initial.sql")).unwrap();
+    old.pragma_update(None, "application_id", roster_core::workspace::APPLICATION_ID).unwrap();
+    old.pragma_update(None, "user_version", 1).unwrap();
+    old.pragma_update(None, "journal_mode", "WAL").unwrap();
+    old.execute("INSERT INTO company VALUES (1, 'Old Co', 5, '2025-01-01T00:00:00Z')", []).unwrap();
+    old
+}

@@ -14,13 +14,14 @@ import { onStatusChange } from './changes.js';
 import { formatDate, initials } from './format.js';
 import { mountProblem } from './views/problem.js';
 import { mountSignIn } from './views/sign-in.js';
+import { mountUpgrading } from './views/upgrading.js';
 
 // The other screens load once the first one shows (or when one is needed first).
 let appViews = null;
 const loadAppViews = () => (appViews ??= import('./views/app-views.js'));
 
 const app = document.getElementById('app');
-let screen = null; // 'problem' | 'wizard' | 'sign-in' | 'app'
+let screen = null; // 'upgrading' | 'problem' | 'wizard' | 'sign-in' | 'app'
 let status = null; // the last workspace status
 let unmount = null; // of the routed view, or of the sign-in screen
 let view = null;
@@ -221,7 +222,18 @@ async function route({ fresh = false } = {}) {
 
 async function boot() {
   try {
-    show(await api.workspaceStatus());
+    let next = await api.workspaceStatus();
+    // While a workspace upgrades, the backend answers every half second; the next answer after it is
+    // done is the first screen.
+    while (next.state === 'upgrading') {
+      if (screen !== 'upgrading') {
+        screen = 'upgrading';
+        app.className = '';
+        mountUpgrading(app, next);
+      }
+      next = await api.workspaceStatus();
+    }
+    show(next);
   } catch (err) {
     mountProblem(app, { problem: { title: 'Roster could not start', message: err.message }, path: null });
   }

@@ -1,19 +1,27 @@
+use std::time::Duration;
+
 use chrono::Utc;
 use roster_core::access::sessions::{self, SessionPerson};
 use roster_core::audit::Source;
 use roster_core::company::{self, Company, Setup};
 use roster_core::subscription::{self, Subscription};
-use roster_core::workspace::OpenProblem;
+use roster_core::workspace::{OpenProblem, Upgrade};
 use roster_core::Result;
 use serde::Serialize;
 use tauri::State;
 
 use crate::session;
-use crate::state::{blocking, AppState};
+use crate::state::{blocking, AppState, Opening};
+
+/// How long `workspace_status` waits for an upgrade to finish before it answers that it still runs.
+const UPGRADE_PATIENCE: Duration = Duration::from_millis(500);
 
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// A workspace of an older Roster is migrating forward (`upgrade` says from what and where its
+    /// copy is kept); ask again.
+    Upgrading,
     Ready,
     NeedsSetup,
     Problem,
@@ -25,6 +33,7 @@ pub struct Status {
     state: Phase,
     path: String,
     problem: Option<OpenProblem>,
+    upgrade: Option<Upgrade>,
     company: Option<Company>,
     signed_in: bool,
     actor: Option<SessionPerson>,
@@ -34,23 +43,30 @@ pub struct Status {
 /// Where the window stands: which workspace, set up or not, who is signed in.
 pub fn status(state: &AppState) -> Result<Status> {
     let path = state.path.display().to_string();
-    let ws = match &state.workspace {
-        Err(problem) => {
-            let problem = Some(problem.clone());
-            let (company, actor, subscription) = (None, None, None);
-            return Ok(Status { state: Phase::Problem, path, problem, company, signed_in: false, actor, subscription });
-        }
-        Ok(ws) => ws,
+    let not_open = |state, problem, upgrade| {
+        let (company, actor, subscription) = (None, None, None);
+        Ok(Status { state, path: path.clone(), problem, upgrade, company, signed_in: false, actor, subscription })
     };
-    let company = company::get(ws)?;
+    let ws = match state.opened.wait(Duration::ZERO) {
+        Opening::Done(Ok(ws)) => ws,
+        Opening::Done(Err(problem)) => return not_open(Phase::Problem, Some(problem), None),
+        Opening::Upgrading(upgrade) => return not_open(Phase::Upgrading, None, Some(upgrade)),
+        Opening::Started => unreachable!("`wait` returns once opening is past its start"),
+    };
+    let company = company::get(&ws)?;
     let actor = session::current(state).ok().map(|s| s.person);
-    let subscription = subscription::get(ws)?;
+    let subscription = subscription::get(&ws)?;
     let phase = if company.is_some() { Phase::Ready } else { Phase::NeedsSetup };
-    Ok(Status { state: phase, path, problem: None, company, signed_in: actor.is_some(), actor, subscription })
+    let signed_in = actor.is_some();
+    Ok(Status { state: phase, path, problem: None, upgrade: None, company, signed_in, actor, subscription })
 }
 
+/// Answers once the workspace is open, or after a moment while it upgrades (the window then asks
+/// again, so it hears the moment the upgrade is done).
 #[tauri::command]
 pub async fn workspace_status(state: State<'_, AppState>) -> Result<Status> {
+    let opened = state.opened.clone();
+    blocking(move || Ok(opened.wait(UPGRADE_PATIENCE))).await?;
     status(&state)
 }
 
