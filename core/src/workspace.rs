@@ -223,6 +223,10 @@ impl Workspace {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Deleted means gone: freed space is zeroed, not left holding old rows.
         conn.pragma_update(None, "secure_delete", true)?;
+        // A bulk statement's journal (the pages it changed, to undo itself if it fails) and big sorts
+        // stay in memory: no temp file holds copies of people's rows, and a change of 10,000 people
+        // does not write and drop one (~10% of its time).
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         if self.path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
