@@ -1,11 +1,12 @@
 //! What the app holds while it runs: the workspace it opens (or why it could not), and the window's
 //! session token.
 
-use std::path::PathBuf;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use roster_core::workspace::{OpenProblem, Upgrade};
+use roster_core::workspace::{OpenProblem, ProblemCode, Upgrade};
 use roster_core::{Code, Error, Result, Workspace};
 
 /// Where opening the workspace stands.
@@ -40,6 +41,18 @@ impl Opened {
     }
 }
 
+fn stopped(path: &Path) -> OpenProblem {
+    OpenProblem {
+        code: ProblemCode::Unreadable,
+        title: "Roster stopped while opening this workspace".into(),
+        message: format!(
+            "A fault in Roster (not in the file) stopped it while opening {}; a change it did not finish was \
+             rolled back. Open it again, and if this comes back, report it.",
+            path.display()
+        ),
+    }
+}
+
 pub struct AppState {
     pub path: PathBuf,
     pub opened: Opened,
@@ -58,7 +71,10 @@ impl AppState {
             .name("roster-open".into())
             .spawn(move || {
                 let upgrading = |upgrade: &Upgrade| shared.set(Opening::Upgrading(upgrade.clone()));
-                let workspace = Workspace::open_telling_upgrade(&file, upgrading).map(Arc::new);
+                // A fault while opening ends in a problem the window shows, not in "Opening…" for ever.
+                let opening =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| Workspace::open_telling_upgrade(&file, upgrading)));
+                let workspace = opening.unwrap_or_else(|_| Err(stopped(&file))).map(Arc::new);
                 shared.set(Opening::Done(workspace.clone()));
                 if let Ok(ws) = workspace {
                     then(ws);
