@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,6 +87,9 @@ impl App {
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, ended as one: killing tauri-driver alone leaves its
+            // WebKitWebDriver running after the test.
+            .process_group(0)
             .spawn()
             .expect("start tauri-driver");
         // tauri-driver forwards to WebKitWebDriver, which it starts at the same time: a session asked
@@ -248,7 +252,13 @@ impl App {
     pub async fn quit(mut self) {
         let client = self.client.clone();
         let _ = client.close().await;
-        let _ = self.driver.kill();
+        self.end_driver();
+    }
+
+    /// Ends tauri-driver and what it started (WebKitWebDriver, and the app if it still runs).
+    fn end_driver(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
@@ -261,8 +271,7 @@ impl Drop for App {
             let _ = Command::new("import").args(["-display", &self.display, "-window", "root"]).arg(&shot).status();
             eprintln!("screenshot of the failing app: {}", shot.display());
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.end_driver();
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
