@@ -9,35 +9,33 @@ use std::time::Duration;
 use roster_core::workspace::{OpenProblem, ProblemCode, Upgrade};
 use roster_core::{Code, Error, Result, Workspace};
 
-/// Where opening the workspace stands.
+/// Where opening the workspace stands, once the file is checked (a moment after the start).
 #[derive(Clone)]
 pub enum Opening {
-    /// Checking and opening the file: a moment.
-    Started,
     /// Migrating a workspace of an older Roster forward: seconds to minutes for a big company.
     Upgrading(Upgrade),
     Done(std::result::Result<Arc<Workspace>, OpenProblem>),
 }
 
-/// `Opening`, shared with the thread that opens the workspace.
+/// `Opening`, shared with the thread that opens the workspace (None until the file is checked).
 #[derive(Clone)]
-pub struct Opened(Arc<(Mutex<Opening>, Condvar)>);
+pub struct Opened(Arc<(Mutex<Option<Opening>>, Condvar)>);
 
 impl Opened {
     fn set(&self, now: Opening) {
-        *self.0 .0.lock().unwrap_or_else(|p| p.into_inner()) = now;
+        *self.0 .0.lock().unwrap_or_else(|p| p.into_inner()) = Some(now);
         self.0 .1.notify_all();
     }
 
-    /// Where opening stands once it is past `Started`; an upgrade is waited for up to `patience`.
+    /// Where opening stands, once the file is checked; an upgrade is waited for up to `patience`.
     pub fn wait(&self, patience: Duration) -> Opening {
         let (lock, changed) = &*self.0;
         let state = lock.lock().unwrap_or_else(|p| p.into_inner());
-        let state = changed.wait_while(state, |s| matches!(s, Opening::Started)).unwrap_or_else(|p| p.into_inner());
+        let state = changed.wait_while(state, |s| s.is_none()).unwrap_or_else(|p| p.into_inner());
         let (state, _) = changed
-            .wait_timeout_while(state, patience, |s| matches!(s, Opening::Upgrading(_)))
+            .wait_timeout_while(state, patience, |s| matches!(s, Some(Opening::Upgrading(_))))
             .unwrap_or_else(|p| p.into_inner());
-        state.clone()
+        state.clone().expect("set before the wait ends")
     }
 }
 
@@ -65,7 +63,7 @@ impl AppState {
     /// workspace takes a while), then runs `then` there with it. A file Roster must not touch becomes
     /// a problem the UI shows, not a crash.
     pub fn open(path: PathBuf, then: impl FnOnce(Arc<Workspace>) + Send + 'static) -> AppState {
-        let opened = Opened(Arc::new((Mutex::new(Opening::Started), Condvar::new())));
+        let opened = Opened(Arc::new((Mutex::new(None), Condvar::new())));
         let (shared, file) = (opened.clone(), path.clone());
         std::thread::Builder::new()
             .name("roster-open".into())
@@ -88,7 +86,7 @@ impl AppState {
     pub fn workspace(&self) -> Result<Arc<Workspace>> {
         match self.opened.wait(Duration::ZERO) {
             Opening::Done(workspace) => workspace.map_err(Error::from),
-            _ => Err(Error::new(
+            Opening::Upgrading(_) => Err(Error::new(
                 Code::Unavailable,
                 "Roster is still upgrading this workspace: wait until the window shows the sign-in screen.",
             )),

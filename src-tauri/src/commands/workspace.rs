@@ -51,7 +51,6 @@ pub fn status(state: &AppState) -> Result<Status> {
         Opening::Done(Ok(ws)) => ws,
         Opening::Done(Err(problem)) => return not_open(Phase::Problem, Some(problem), None),
         Opening::Upgrading(upgrade) => return not_open(Phase::Upgrading, None, Some(upgrade)),
-        Opening::Started => unreachable!("`wait` returns once opening is past its start"),
     };
     let company = company::get(&ws)?;
     let actor = session::current(state).ok().map(|s| s.person);
