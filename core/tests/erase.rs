@@ -267,6 +267,45 @@ fn their_name_leaves_the_mentions_index_wherever_it_was_written_and_no_change_me
     conn.execute("INSERT INTO mentions (mentions) VALUES ('integrity-check')", []).expect("the index is whole");
 }
 
+fn mention_segments(c: &Company) -> i64 {
+    let conn = writer(c);
+    conn.query_row("SELECT count(DISTINCT segid) FROM mentions_idx", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn tidying_merges_the_mentions_index_into_one_segment_that_still_finds_them_and_forgets_them() {
+    let c = company(10);
+    let jane = add(&c.ws, "Jane", "Quetzalli", None);
+    let peer = add(&c.ws, "Pat", "Peer", None);
+    let conn = writer(&c);
+    // 30 changes that each write free text: a small segment each, all of which a deletion searches.
+    for i in 0..30 {
+        conn.execute(
+            "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
+            rusqlite::params![format!("f{i}"), peer, format!("Jane Quetzalli helped, day {i}.")],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    assert!(mention_segments(&c) > 1, "each change wrote a segment of its own");
+    let mut steps = 0;
+    while erase::tidy_mentions_step(&c.ws).unwrap() {
+        steps += 1;
+        assert!(steps < 1_000, "tidying never finishes");
+    }
+    assert!(steps >= 1);
+    assert_eq!(mention_segments(&c), 1);
+    assert!(!erase::tidy_mentions_step(&c.ws).unwrap(), "one segment: nothing left to merge");
+    // The merged index still leads the deletion to every record that names her, and keeps nothing
+    // of her afterwards.
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
+    erase::erase(&c.ws, &c.admin, &[jane], "Jane Quetzalli").unwrap();
+    let received = history::profile(&c.ws, None, &peer).unwrap().feedback_received;
+    assert_eq!(received.iter().filter(|f| f.text.contains(DELETED)).count(), 30);
+    assert!(!file_holds(c.dir.path(), "quetzalli"), "the workspace file still holds her name");
+    writer(&c).execute("INSERT INTO mentions (mentions) VALUES ('integrity-check')", []).expect("the index is whole");
+}
+
 #[test]
 fn afterwards_neither_the_file_nor_its_journal_holds_their_name_or_email() {
     let (c, zq, _) = zebulon_company();

@@ -111,12 +111,21 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 
 /// Background work once the workspace is open: the directory's index is read while the window opens
 /// and someone signs in; mail that could not be sent is retried (each mail waits longer between
-/// attempts; see `mail::deliver`), and with "Run automatic imports" on, the HRIS file is imported
-/// whenever the interval has passed (checked every few seconds, so switching it on or starting the
-/// app imports promptly).
+/// attempts; see `mail::deliver`); every minute the mentions index is merged a step at a time, so
+/// "Delete user and all data" stays fast (`erase::tidy_mentions_step`); and with "Run automatic
+/// imports" on, the HRIS file is imported whenever the interval has passed (checked every few
+/// seconds, so switching it on or starting the app imports promptly).
 fn background_work(ws: Arc<Workspace>) {
     let directory_ws = ws.clone();
     std::thread::spawn(move || roster_core::directory::prepare(&directory_ws));
+    let tidy_ws = ws.clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(60));
+        // A pause between steps lets people's own changes through first.
+        while let Ok(true) = roster_core::erase::tidy_mentions_step(&tidy_ws) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
     let mail_ws = ws.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(60));
