@@ -217,6 +217,15 @@ fn everything_about_the_person_is_gone_and_what_they_wrote_on_others_stays_as_de
 }
 
 /// Whether the workspace file or its journal holds `needle`, letter case aside.
+/// Anonymous feedback to `to`, written in a change of its own (unless the caller's transaction is open).
+fn feedback_to(conn: &rusqlite::Connection, to: &str, id: &str, text: &str) {
+    conn.execute(
+        "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
+        rusqlite::params![id, to, text],
+    )
+    .unwrap();
+}
+
 fn file_holds(dir: &std::path::Path, needle: &str) -> bool {
     ["w.roster", "w.roster-wal"].iter().any(|name| {
         let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
@@ -230,13 +239,7 @@ fn their_name_leaves_the_mentions_index_wherever_it_was_written_and_no_change_me
     let jane = add(&c.ws, "Jane", "Quetzalli", None);
     let peer = add(&c.ws, "Pat", "Peer", None);
     let conn = writer(&c);
-    let feedback = |id: String, text: String| {
-        conn.execute(
-            "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
-            rusqlite::params![id, peer, text],
-        )
-        .unwrap();
-    };
+    let feedback = |id: String, text: String| feedback_to(&conn, &peer, &id, &text);
     // 40 feedbacks one change each (a segment of the index each: more than FTS5's crisis merge
     // gathers), then a year of them in one change (one big segment, which the deletion leaves as it is).
     for i in 0..40 {
@@ -280,11 +283,7 @@ fn tidying_merges_the_mentions_index_into_one_segment_that_still_finds_them_and_
     let conn = writer(&c);
     // 30 changes that each write free text: a small segment each, all of which a deletion searches.
     for i in 0..30 {
-        conn.execute(
-            "INSERT INTO feedback (id, to_id, from_id, text, given_at) VALUES (?1, ?2, NULL, ?3, '2026-03-01')",
-            rusqlite::params![format!("f{i}"), peer, format!("Jane Quetzalli helped, day {i}.")],
-        )
-        .unwrap();
+        feedback_to(&conn, &peer, &format!("f{i}"), &format!("Jane Quetzalli helped, day {i}."));
     }
     drop(conn);
     assert!(mention_segments(&c) > 1, "each change wrote a segment of its own");
