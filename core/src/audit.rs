@@ -127,25 +127,47 @@ pub struct Entry<'a> {
 }
 
 /// Writes one entry per subject of a bulk change, in the caller's transaction, in one statement: a
-/// deactivation of 10,000 people writes its 10,000 entries at once. All get the same time.
+/// deactivation of 10,000 people writes its 10,000 entries at once. All get the same time. Each
+/// distinct before or after is written once, to `audit_texts`, and the entries point at it.
 pub fn record_all_tx<'a>(
     tx: &Transaction,
     actor: &Actor,
     change_id: &str,
     action: Action,
-    entries: impl IntoIterator<Item = (&'a PersonRef, Option<&'a Value>, Option<&'a Value>)>,
+    entries: impl IntoIterator<Item = (Option<&'a PersonRef>, Option<&'a Value>, Option<&'a Value>)>,
 ) -> Result<()> {
     let entries: Vec<_> = entries.into_iter().collect();
-    // The entries of a bulk change mostly share their before or after: each value is written out once.
-    let mut texts: HashMap<*const Value, String> = HashMap::new();
+    // The entries of a bulk change mostly share their before or after (the same value, or equal
+    // ones: the reports of one manager): each text is written, and its words indexed, once.
+    let mut by_value: HashMap<*const Value, i64> = HashMap::new();
+    let mut by_text: HashMap<String, i64> = HashMap::new();
+    let mut insert = tx.prepare_cached("INSERT INTO audit_texts (change_id, text) VALUES (?1, ?2)")?;
     for value in entries.iter().flat_map(|(_, before, after)| [*before, *after]).flatten() {
-        texts.entry(value).or_insert_with(|| value.to_string());
+        if by_value.contains_key(&(value as *const Value)) {
+            continue;
+        }
+        let text = value.to_string();
+        let id = match by_text.get(&text) {
+            Some(id) => *id,
+            None => {
+                insert.execute(params![change_id, text])?;
+                let id = tx.last_insert_rowid();
+                by_text.insert(text, id);
+                id
+            }
+        };
+        by_value.insert(value, id);
     }
-    let text = |value: Option<&Value>| value.map(|v| texts[&(v as *const Value)].as_str());
-    let rows: Vec<_> = entries.iter().map(|(s, before, after)| (&s.id, &s.name, text(*before), text(*after))).collect();
+    let text = |value: Option<&Value>| value.map(|v| by_value[&(v as *const Value)]);
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|(s, before, after)| (s.map(|s| &s.id), s.map(|s| &s.name), text(*before), text(*after), undo_of(*after)))
+        .collect();
     tx.prepare_cached(
-        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?7) ORDER BY key",
+        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
+                            before_text, after_text, undo_of)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+         FROM json_each(?7) ORDER BY key",
     )?
     .execute(params![
         time::now(),
@@ -159,25 +181,15 @@ pub fn record_all_tx<'a>(
     Ok(())
 }
 
+/// The change an entry's `after` says it undoes (kept in a column of its own, for `lifecycle::undo`).
+fn undo_of(after: Option<&Value>) -> Option<&str> {
+    after?.get("undoOf")?.as_str()
+}
+
 /// Writes one entry in the caller's transaction.
 pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    insert.execute(params![
-        time::now(),
-        change_id,
-        actor.id,
-        actor.name,
-        actor.source.as_str(),
-        entry.action.as_str(),
-        entry.subject.map(|s| &s.id),
-        entry.subject.map(|s| &s.name),
-        entry.before.map(|v| v.to_string()),
-        entry.after.map(|v| v.to_string()),
-    ])?;
-    Ok(())
+    let one = (entry.subject, entry.before.as_ref(), entry.after.as_ref());
+    record_all_tx(tx, actor, change_id, entry.action, [one])
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -214,7 +226,11 @@ pub struct AuditPage {
 }
 
 const COLUMNS: &str =
-    "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, a.before, a.after";
+    "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, b.text, f.text";
+
+/// The entries with their before and after texts.
+const ENTRIES: &str =
+    "audit a LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text";
 
 /// A WHERE clause with named parameters (`:person` may appear several times).
 struct Where {
@@ -431,7 +447,7 @@ pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<
         params.push((":limit", &limit));
         params.push((":offset", &offset));
         let mut stmt = tx.prepare(&format!(
-            "SELECT {COLUMNS} FROM audit a {} ORDER BY a.id DESC LIMIT :limit OFFSET :offset",
+            "SELECT {COLUMNS} FROM {ENTRIES} {} ORDER BY a.id DESC LIMIT :limit OFFSET :offset",
             w.sql
         ))?;
         let entries = stmt.query_map(&*params, entry_from_row)?.collect::<rusqlite::Result<_>>()?;
@@ -441,7 +457,7 @@ pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<
 
 /// The entries of one change, oldest first (what `undo` reverses).
 pub fn change_entries_tx(tx: &Transaction, change_id: &str) -> Result<Vec<AuditEntry>> {
-    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit a WHERE a.change_id = ?1 ORDER BY a.id"))?;
+    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM {ENTRIES} WHERE a.change_id = ?1 ORDER BY a.id"))?;
     let entries = stmt.query_map([change_id], entry_from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(entries)
 }

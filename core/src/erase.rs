@@ -95,12 +95,20 @@ const INDEXED_TEXT: &[(i64, &str, &str)] = &[
     (5, "one_on_one_notes", "text"),
 ];
 
+/// The number of `audit_texts` in the mentions index (migration 14).
+const AUDIT_TEXTS: i64 = 6;
+
 /// Free text in smaller tables, read whole (and people's deactivation reasons, with "deactivated by").
 const SCANNED_TEXT: &[(&str, &str)] = &[("mail", "body"), ("review_cycles", "name")];
 
 struct Person {
     subject: PersonRef,
     email: String,
+    /// Where the mentions index finds them (`mentions_tx`), looked up once for the preview and the
+    /// deletion alike.
+    mentions: Option<Vec<i64>>,
+    /// The audit texts that name them (`audit_texts_tx`).
+    audit_texts: Vec<i64>,
 }
 
 fn count(tx: &Transaction, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<i64> {
@@ -121,9 +129,12 @@ fn counts_tx(tx: &Transaction, p: &Person) -> Result<EraseCounts> {
         mail: count(tx, "SELECT count(*) FROM mail WHERE person_id = ?1 OR to_address = ?2", &[id, &p.email])?,
         audit_entries: count(
             tx,
-            "SELECT count(*) FROM audit WHERE subject_id = ?1 OR actor_id = ?1 OR instr(coalesce(before, '') || coalesce(after, ''), ?2) > 0
-                OR instr(coalesce(before, '') || coalesce(after, ''), ?3) > 0",
-            &[id, &p.subject.name, &p.email],
+            "SELECT count(*) FROM (
+                 SELECT id FROM audit WHERE subject_id = ?1
+                 UNION SELECT id FROM audit WHERE actor_id = ?1
+                 UNION SELECT a.id FROM audit_texts t JOIN audit a ON a.change_id = t.change_id
+                       WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.id IN (a.before_text, a.after_text))",
+            &[id, &serde_json::to_string(&p.audit_texts).expect("numbers are JSON")],
         )?,
     })
 }
@@ -157,7 +168,9 @@ fn people_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Person>> {
                 found.name
             )));
         }
-        out.push(Person { subject: found, email });
+        let mentions = mentions_tx(tx, &found, &email)?;
+        let audit_texts = audit_texts_tx(tx, &found, &email, mentions.as_deref())?;
+        out.push(Person { subject: found, email, mentions, audit_texts });
     }
     Ok(out)
 }
@@ -281,8 +294,49 @@ fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// Where the mentions index finds their name, email or id as whole words (case and accents aside):
+/// the index's rowids (record rowid * 8 + its table's number), or `None` when one of them has no
+/// letters or digits, so no words to look up, and every text must be read.
+fn mentions_tx(tx: &Transaction, subject: &PersonRef, email: &str) -> Result<Option<Vec<i64>>> {
+    let words = [subject.name.as_str(), email, subject.id.as_str()];
+    if !words.iter().all(|t| t.chars().any(char::is_alphanumeric)) {
+        return Ok(None);
+    }
+    // An id is looked up by its longest word: the first of a UUIDv7 is a timestamp that thousands of
+    // ids share, and a phrase reads the entries of each of its words. The texts found are checked
+    // for the whole id (`audit_texts_tx`).
+    let id_word = subject.id.split(|c: char| !c.is_alphanumeric()).max_by_key(|w| w.len()).unwrap_or_default();
+    let query = [subject.name.as_str(), email, id_word].map(phrase).join(" OR ");
+    let found = tx
+        .prepare_cached("SELECT rowid FROM mentions WHERE mentions MATCH ?1")?
+        .query_map([query], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(found))
+}
+
+/// The audit texts (an entry's before or after) that hold their id, name or email, exactly as
+/// `replace` will find them.
+fn audit_texts_tx(tx: &Transaction, subject: &PersonRef, email: &str, mentions: Option<&[i64]>) -> Result<Vec<i64>> {
+    let candidates: Option<Vec<i64>> =
+        mentions.map(|found| found.iter().filter(|r| *r % 8 == AUDIT_TEXTS).map(|r| r / 8).collect());
+    let only = if candidates.is_some() { "id IN (SELECT value FROM json_each(?4)) AND" } else { "" };
+    let sql = format!(
+        "SELECT id FROM audit_texts WHERE {only} (instr(text, ?1) > 0 OR instr(text, ?2) > 0 OR instr(text, ?3) > 0)"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let (id, name) = (&subject.id, &subject.name);
+    let ids = candidates.map(|ids| serde_json::to_string(&ids).expect("numbers are JSON"));
+    let mut args: Vec<&dyn rusqlite::ToSql> = vec![id, name, &email];
+    if let Some(ids) = &ids {
+        args.push(ids);
+    }
+    let found = stmt.query_map(&*args, |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
 /// Replaces their name and email in free text on other people's records (a review, a note, a mail).
-fn scrub_free_text_tx(tx: &Transaction, name: &str, email: &str) -> Result<()> {
+fn scrub_free_text_tx(tx: &Transaction, p: &Person) -> Result<()> {
+    let (name, email) = (p.subject.name.as_str(), p.email.as_str());
     // `rows`: only these rowids (a JSON list), or every row.
     let replace = |table: &str, column: &str, rows: Option<String>| -> Result<()> {
         let only = if rows.is_some() { "rowid IN (SELECT value FROM json_each(?4)) AND" } else { "" };
@@ -299,19 +353,13 @@ fn scrub_free_text_tx(tx: &Transaction, name: &str, email: &str) -> Result<()> {
     for (table, column) in SCANNED_TEXT {
         replace(table, column, None)?;
     }
-    // The index finds whole words, case and accents aside, so it finds every mention that is not glued
-    // into a longer word. A name with no letters or digits has no words to look up: every record is read.
-    let indexed = [name, email].iter().all(|t| t.chars().any(char::is_alphanumeric));
-    if !indexed {
+    // The index finds every mention that is not glued into a longer word.
+    let Some(found) = &p.mentions else {
         for (_, table, column) in INDEXED_TEXT {
             replace(table, column, None)?;
         }
         return Ok(());
-    }
-    let found: Vec<i64> = tx
-        .prepare_cached("SELECT rowid FROM mentions WHERE mentions MATCH ?1")?
-        .query_map([format!("{} OR {}", phrase(name), phrase(email))], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    };
     for (number, table, column) in INDEXED_TEXT {
         let rows: Vec<i64> = found.iter().filter(|r| *r % 8 == *number).map(|r| r / 8).collect();
         if !rows.is_empty() {
@@ -323,19 +371,15 @@ fn scrub_free_text_tx(tx: &Transaction, name: &str, email: &str) -> Result<()> {
 
 fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     let (id, name, email) = (&p.subject.id, &p.subject.name, &p.email);
-    // Others' records that mention them by name: the audit log and "deactivated by".
+    // Others' records that mention them by name: the audit log (the entries about them and by them,
+    // by index, and the texts that name them) and "deactivated by".
     tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
     tx.execute("UPDATE audit SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
-    // One pass through the log for all three (each pass reads every entry).
+    let texts = serde_json::to_string(&p.audit_texts).expect("numbers are JSON");
     tx.execute(
-        "UPDATE audit SET before = replace(replace(replace(before, ?1, ?4), ?2, ?4), ?3, ?4),
-                          after = replace(replace(replace(after, ?1, ?4), ?2, ?4), ?3, ?4),
-                          subject_name = CASE WHEN subject_name IN (?1, ?2, ?3) THEN ?4 ELSE subject_name END
-         WHERE instr(coalesce(before, '') || coalesce(after, ''), ?1) > 0
-            OR instr(coalesce(before, '') || coalesce(after, ''), ?2) > 0
-            OR instr(coalesce(before, '') || coalesce(after, ''), ?3) > 0
-            OR subject_name IN (?1, ?2, ?3)",
-        params![id, name, email, DELETED],
+        "UPDATE audit_texts SET text = replace(replace(replace(text, ?1, ?4), ?2, ?4), ?3, ?4)
+         WHERE id IN (SELECT value FROM json_each(?5))",
+        params![id, name, email, DELETED, texts],
     )?;
     // "Deactivated by" them, and reasons that name them: one pass for both, through the index of these
     // texts (its condition, the first here, lets SQLite read the index instead of everyone).
@@ -346,7 +390,7 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
            AND (deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0)",
         params![name, email, DELETED],
     )?;
-    scrub_free_text_tx(tx, name, email)?;
+    scrub_free_text_tx(tx, p)?;
     scrub_import_history_tx(tx, p)?;
     tx.execute("DELETE FROM failed_attempts WHERE email = ?1", [email])?;
     tx.execute("DELETE FROM mail WHERE person_id = ?1 OR to_address = ?2", params![id, email])?;

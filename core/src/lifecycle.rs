@@ -223,7 +223,7 @@ fn set_managers_tx(
     let ids = people::ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
     tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
         .execute(params![manager, ids])?;
-    let entries = reports.iter().map(|(subject, before)| (subject, Some(before), Some(&after)));
+    let entries = reports.iter().map(|(subject, before)| (Some(subject), Some(before), Some(&after)));
     audit::record_all_tx(tx, actor, change, Action::ManagerChanged, entries)
 }
 
@@ -268,7 +268,7 @@ pub fn deactivate(
         sessions::end_all_of_tx(tx, &ids)?;
         let before = json!({ "status": "active" });
         let after = json!({ "status": "deactivated", "at": at, "reason": reason });
-        let entries = plan.people.iter().map(|p| (p, Some(&before), Some(&after)));
+        let entries = plan.people.iter().map(|p| (Some(p), Some(&before), Some(&after)));
         audit::record_all_tx(tx, actor, &change, Action::Deactivated, entries)?;
         let reports: Vec<(PersonRef, Value)> = plan
             .reports
@@ -442,11 +442,8 @@ fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) 
             "An undo cannot be undone: deactivate or reactivate the people again instead.",
         ));
     }
-    let undone: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM audit WHERE json_extract(after, '$.undoOf') = ?1)",
-        [change_id],
-        |r| r.get(0),
-    )?;
+    let undone: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM audit WHERE undo_of = ?1)", [change_id], |r| r.get(0))?;
     if undone {
         return Err(Error::conflict("This change was already undone."));
     }

@@ -112,10 +112,11 @@ pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
         let mut active: i64 = tx.query_row("SELECT count(*) FROM people WHERE status = 'active'", [], |r| r.get(0))?;
         let first = today() - Duration::days(days - 1);
         let mut stmt = tx.prepare(
-            "SELECT substr(at, 1, 10), action, after FROM audit
-             WHERE (action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated')
-                    OR (action = 'merged' AND json_extract(before, '$.status') = 'active')) AND at >= ?1
-             ORDER BY id DESC",
+            "SELECT substr(a.at, 1, 10), a.action, f.text
+             FROM audit a LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text
+             WHERE (a.action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated')
+                    OR (a.action = 'merged' AND json_extract(b.text, '$.status') = 'active')) AND a.at >= ?1
+             ORDER BY a.id DESC",
         )?;
         let changes = stmt
             .query_map([first.to_string()], |r| {

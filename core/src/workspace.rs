@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/011_mentions_delete_words_at_once.sql"),
     include_str!("../migrations/012_deactivation_texts_index.sql"),
     include_str!("../migrations/013_status_index.sql"),
+    include_str!("../migrations/014_audit_texts.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -10,6 +10,7 @@ use roster_core::audit::{self, Filter, Source};
 use roster_core::erase::{self, DELETED};
 use roster_core::hris::{self, ImportFile, Trigger};
 use roster_core::lifecycle::{self, Handover};
+use roster_core::people::{self, NewPerson, Role};
 use roster_core::{access, history, merge, Code, Workspace};
 
 const NAME: &str = "Zebulon Quixote";
@@ -216,7 +217,51 @@ fn everything_about_the_person_is_gone_and_what_they_wrote_on_others_stays_as_de
     );
 }
 
-/// Whether the workspace file or its journal holds `needle`, letter case aside.
+#[test]
+fn the_audit_log_names_them_nowhere_afterwards_and_a_namesake_keeps_their_name() {
+    let c = company(20);
+    let jane = add(&c.ws, "Jane", "Quetzalli", None);
+    let reports: Vec<String> =
+        ["Ann", "Ben", "Cy"].iter().map(|first| add(&c.ws, first, "Report", Some(&jane))).collect();
+    let other = add(&c.ws, "Olga", "Other", None);
+    let namesake = NewPerson {
+        first_name: "Jane".into(),
+        last_name: "Quetzalli".into(),
+        email: "jane.q2@acme.test".into(),
+        title: "Designer".into(),
+        department: "Design".into(),
+        location: "Lima".into(),
+        hire_date: None,
+        manager_id: None,
+        role: Role::Employee,
+    };
+    let namesake = c.ws.write(|tx| people::insert_tx(tx, &namesake)).unwrap().id;
+    // Her reports' entries share one "before" that names her; a reason names her in another's entry.
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, Some(&Handover::Nobody)).unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&other), Some("Covering for Jane Quetzalli"), None)
+        .unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&namesake), None, None).unwrap();
+
+    let preview = erase::preview(&c.ws, std::slice::from_ref(&jane)).unwrap();
+    assert_eq!(preview.counts.audit_entries, 5, "her deactivation, her 3 reports' manager changes, the reason");
+    erase::erase(&c.ws, &c.admin, std::slice::from_ref(&jane), "Jane Quetzalli").unwrap();
+
+    let log = audit::list(&c.ws, &Filter::default(), 0, 100).unwrap().entries;
+    let summaries: Vec<&str> = log.iter().map(|e| e.summary.as_str()).collect();
+    for first in ["Ann", "Ben", "Cy"] {
+        let changed = format!("Manager of {first} Report: {DELETED} → nobody");
+        assert!(summaries.contains(&changed.as_str()), "{summaries:#?}");
+    }
+    assert!(summaries.contains(&format!("Deactivated Olga Other (reason: Covering for {DELETED})").as_str()));
+    let texts = |e: &audit::AuditEntry| format!("{:?} {:?}", e.before, e.after);
+    assert!(log.iter().all(|e| !texts(e).contains(&jane) && !texts(e).contains("Quetzalli")), "{log:#?}");
+    // Someone else of the same name is not her: their entry keeps its name and link.
+    let theirs: Vec<_> = log.iter().filter_map(|e| e.subject.as_ref()).filter(|s| s.id == namesake).collect();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].name, "Jane Quetzalli");
+    assert!(reports.iter().all(|r| common::manager_of(&c.ws, r).is_none()));
+}
+
 /// Anonymous feedback to `to`, written in a change of its own (unless the caller's transaction is open).
 fn feedback_to(conn: &rusqlite::Connection, to: &str, id: &str, text: &str) {
     conn.execute(
@@ -226,6 +271,7 @@ fn feedback_to(conn: &rusqlite::Connection, to: &str, id: &str, text: &str) {
     .unwrap();
 }
 
+/// Whether the workspace file or its journal holds `needle`, letter case aside.
 fn file_holds(dir: &std::path::Path, needle: &str) -> bool {
     ["w.roster", "w.roster-wal"].iter().any(|name| {
         let bytes = std::fs::read(dir.join(name)).unwrap_or_default();

@@ -121,7 +121,10 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
          INSERT INTO reviews VALUES ('r1', 'c1', 'p1', NULL, 4, 'Steady and kind.', '2025-06-30T10:00:00Z');
          INSERT INTO people (id, first_name, last_name, email, status, deactivated_at, created_at)
            VALUES ('p2', 'Bob', 'Builder', 'bob@old.test', 'deactivated', '2025-07-01T00:00:00Z', '2025-01-01T00:00:00Z');
-         INSERT INTO feedback VALUES ('f1', 'p1', NULL, 'Thanks for covering for Bob Builder.', '2025-07-02');",
+         INSERT INTO feedback VALUES ('f1', 'p1', NULL, 'Thanks for covering for Bob Builder.', '2025-07-02');
+         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
+           VALUES ('2025-07-01T00:00:00Z', 'ch1', 'p1', 'Ada Admin', 'app', 'manager_changed', 'p1', 'Ada Admin',
+                   '{\"managerId\":\"p2\",\"managerName\":\"Bob Builder\"}', '{\"managerId\":null,\"managerName\":null}');",
     )
     .unwrap();
     drop(conn);
@@ -143,11 +146,21 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(version, SCHEMA_VERSION);
     let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
     assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
-    // What was written before the mentions index (version 7) is in it: deleting Bob finds him there.
+    // The log reads as it did (its texts moved to their own table in version 14).
+    let manager_change = |ws: &Workspace| {
+        let log = roster_core::audit::list(ws, &Default::default(), 0, 100).unwrap().entries;
+        log.into_iter().find(|e| e.change_id == "ch1").unwrap()
+    };
+    assert_eq!(manager_change(&ws).summary, "Manager of Ada Admin: Bob Builder → nobody");
+    // What was written before the mentions index (version 7) is in it, and so is the log of before
+    // version 14: deleting Bob finds him in both.
     let admin = roster_core::access::admin(&ws, "p1", roster_core::audit::Source::Cli).unwrap();
     roster_core::erase::erase(&ws, &admin, &["p2".into()], "Bob Builder").unwrap();
     let thanks = roster_core::history::profile(&ws, None, "p1").unwrap().feedback_received[0].text.clone();
     assert_eq!(thanks, "Thanks for covering for Deleted user.");
+    let after = manager_change(&ws);
+    assert_eq!(after.summary, "Manager of Ada Admin: Deleted user → nobody");
+    assert_eq!(after.before.unwrap()["managerId"], "Deleted user");
 }
 
 #[test]

@@ -96,6 +96,62 @@ pub fn big_company() -> PathBuf {
     path
 }
 
+/// Audit entries in `long_log_company`: a year of daily HRIS imports at 100,000 people.
+pub const LOG_ENTRIES: usize = 1_000_000;
+
+/// The budgets' company after a year of use: `LOG_ENTRIES` more audit entries, as daily HRIS imports
+/// write them (3,000 people updated a day, their title and manager before and after), and 25 manager
+/// changes naming each heavy person. The mentions index is merged, as the app's background work
+/// leaves it. Made from `big_company` on first use.
+pub fn long_log_company(big: &Path) -> PathBuf {
+    let path = big.with_extension("long-log.roster");
+    if path.exists() {
+        return path;
+    }
+    let partial = path.with_extension("partial");
+    std::fs::copy(big, &partial).unwrap();
+    let started = std::time::Instant::now();
+    let conn = rusqlite::Connection::open(&partial).unwrap();
+    let first: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM audit_texts", [], |r| r.get(0)).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         -- The log's indexes stay in memory while a million entries go into them.
+         PRAGMA cache_size = -1000000;
+         BEGIN;
+         CREATE TEMP TABLE who AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, name, title, manager_id FROM people;
+         CREATE TEMP TABLE heavy AS SELECT row_number() OVER (ORDER BY subject_id) - 1 AS n, subject_id AS id,
+             (SELECT name FROM people WHERE id = subject_id) AS name FROM reviews WHERE id LIKE 'hr-%-1';
+         CREATE TEMP TABLE k AS WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < {LOG_ENTRIES} - 1)
+             SELECT i, i / 3000 AS day, (i * 7919) % (SELECT count(*) FROM who) AS n FROM k;
+         INSERT INTO audit_texts (id, change_id, text)
+             SELECT {first} + 2 * k.i, 'run-' || k.day, json_object('title', w.title, 'managerId', w.manager_id)
+             FROM k JOIN who w USING (n)
+             UNION ALL
+             SELECT {first} + 2 * k.i + 1, 'run-' || k.day,
+                    json_object('title', w.title || ' II', 'managerId', w.manager_id, 'run', 'run-' || k.day)
+             FROM k JOIN who w USING (n);
+         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before_text, after_text)
+             SELECT date('2025-12-01', '+' || k.day || ' days') || 'T03:00:00Z', 'run-' || k.day, NULL, 'HRIS import', 'import',
+                    'person_updated', w.id, w.name, {first} + 2 * k.i, {first} + 2 * k.i + 1
+             FROM k JOIN who w USING (n) ORDER BY k.i;
+         INSERT INTO audit_texts (change_id, text)
+             SELECT 'moves-' || h.n, json_object('managerId', h.id, 'managerName', h.name) FROM heavy h;
+         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before_text, after_text)
+             SELECT '2026-06-01T09:00:00Z', 'moves-' || h.n, NULL, 'HRIS import', 'import', 'manager_changed', w.id, w.name,
+                    (SELECT id FROM audit_texts WHERE change_id = 'moves-' || h.n), NULL
+             FROM heavy h JOIN k ON k.i < 25 JOIN who w ON w.n = (h.n * 2477 + k.i * 13) % (SELECT count(*) FROM who);
+         COMMIT;
+         INSERT INTO mentions (mentions) VALUES ('optimize');
+         PRAGMA wal_checkpoint(TRUNCATE);
+         PRAGMA journal_mode = DELETE;"
+    ))
+    .unwrap();
+    drop(conn);
+    std::fs::rename(&partial, &path).unwrap();
+    println!("Generated {} ({LOG_ENTRIES} more audit entries) in {:.1?}", path.display(), started.elapsed());
+    path
+}
+
 /// People and history records (reviews, objectives, feedback, 1:1 meetings and their notes) in a workspace.
 pub fn size(path: &Path) -> (i64, i64) {
     let conn = rusqlite::Connection::open(path).unwrap();
