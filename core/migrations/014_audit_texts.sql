@@ -13,7 +13,11 @@ CREATE TABLE audit_texts (
     id        INTEGER PRIMARY KEY,
     -- The change whose entries use it: counting those entries reads that change alone.
     change_id TEXT NOT NULL,
-    text      TEXT NOT NULL
+    text      TEXT NOT NULL,
+    -- Whether its words are in the mentions index: a text of a person's own fields (`audit::OWN_FIELDS`)
+    -- names only its entries' subject, whom a deletion finds by id, so an HRIS import does not index
+    -- the thousands of texts it writes.
+    findable  INTEGER NOT NULL DEFAULT 1 CHECK (findable IN (0, 1))
 );
 
 -- Plain numbers, not foreign keys: `audit::record_all_tx` writes a text and its entries together, and
@@ -37,13 +41,13 @@ CREATE INDEX audit_actor ON audit(actor_id) WHERE actor_id IS NOT NULL;
 
 -- A text's row in the mentions index is its id * 8 + 6 (1 to 5 are the records, version 7).
 INSERT INTO mentions (rowid, text) SELECT id * 8 + 6, text FROM audit_texts;
-CREATE TRIGGER audit_texts_mentions_insert AFTER INSERT ON audit_texts BEGIN
+CREATE TRIGGER audit_texts_mentions_insert AFTER INSERT ON audit_texts WHEN new.findable BEGIN
     INSERT INTO mentions (rowid, text) VALUES (new.id * 8 + 6, new.text);
 END;
-CREATE TRIGGER audit_texts_mentions_update AFTER UPDATE OF text ON audit_texts BEGIN
+CREATE TRIGGER audit_texts_mentions_update AFTER UPDATE OF text ON audit_texts WHEN new.findable BEGIN
     INSERT INTO mentions (mentions, rowid, text) VALUES ('delete', old.id * 8 + 6, old.text);
     INSERT INTO mentions (rowid, text) VALUES (new.id * 8 + 6, new.text);
 END;
-CREATE TRIGGER audit_texts_mentions_delete AFTER DELETE ON audit_texts BEGIN
+CREATE TRIGGER audit_texts_mentions_delete AFTER DELETE ON audit_texts WHEN old.findable BEGIN
     INSERT INTO mentions (mentions, rowid, text) VALUES ('delete', old.id * 8 + 6, old.text);
 END;

@@ -139,25 +139,26 @@ pub fn record_all_tx<'a>(
     let entries: Vec<_> = entries.into_iter().collect();
     // The entries of a bulk change mostly share their before or after (the same value, or equal
     // ones: the reports of one manager): each text is written, and its words indexed, once.
-    let mut by_value: HashMap<*const Value, i64> = HashMap::new();
-    let mut by_text: HashMap<String, i64> = HashMap::new();
-    let mut insert = tx.prepare_cached("INSERT INTO audit_texts (change_id, text) VALUES (?1, ?2)")?;
-    for value in entries.iter().flat_map(|(_, before, after)| [*before, *after]).flatten() {
-        if by_value.contains_key(&(value as *const Value)) {
-            continue;
+    let mut texts: Vec<(String, bool)> = Vec::new();
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut at_of: HashMap<*const Value, usize> = HashMap::new();
+    for (subject, before, after) in &entries {
+        for value in [*before, *after].into_iter().flatten() {
+            let at = *at_of.entry(value).or_insert_with(|| {
+                let text = value.to_string();
+                *by_text.entry(text.clone()).or_insert_with(|| {
+                    texts.push((text, false));
+                    texts.len() - 1
+                })
+            });
+            texts[at].1 |= subject.is_none() || !names_only_subject(value);
         }
-        let text = value.to_string();
-        let id = match by_text.get(&text) {
-            Some(id) => *id,
-            None => {
-                insert.execute(params![change_id, text])?;
-                let id = tx.last_insert_rowid();
-                by_text.insert(text, id);
-                id
-            }
-        };
-        by_value.insert(value, id);
     }
+    let ids = texts
+        .iter()
+        .map(|(text, findable)| insert_text_tx(tx, change_id, text, *findable))
+        .collect::<Result<Vec<_>>>()?;
+    let by_value: HashMap<*const Value, i64> = at_of.into_iter().map(|(value, at)| (value, ids[at])).collect();
     let text = |value: Option<&Value>| value.map(|v| by_value[&(v as *const Value)]);
     let rows: Vec<_> = entries
         .iter()
@@ -181,15 +182,67 @@ pub fn record_all_tx<'a>(
     Ok(())
 }
 
+/// A person's own fields, as the HRIS import and lifecycle changes write them.
+const OWN_FIELDS: &[&str] = &[
+    "status",
+    "at",
+    "run",
+    "firstName",
+    "lastName",
+    "email",
+    "employeeId",
+    "title",
+    "department",
+    "team",
+    "location",
+    "gender",
+    "hireDate",
+];
+
+/// Whether a text holds nothing but its subject's own fields: it names nobody else.
+fn names_only_subject(value: &Value) -> bool {
+    value.as_object().is_some_and(|fields| fields.keys().all(|k| OWN_FIELDS.contains(&k.as_str())))
+}
+
 /// The change an entry's `after` says it undoes (kept in a column of its own, for `lifecycle::undo`).
 fn undo_of(after: Option<&Value>) -> Option<&str> {
     after?.get("undoOf")?.as_str()
 }
 
-/// Writes one entry in the caller's transaction.
+/// Writes one entry in the caller's transaction (an HRIS import writes thousands, one per row).
 pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry) -> Result<()> {
-    let one = (entry.subject, entry.before.as_ref(), entry.after.as_ref());
-    record_all_tx(tx, actor, change_id, entry.action, [one])
+    let text = |value: Option<&Value>| -> Result<Option<i64>> {
+        let Some(value) = value else { return Ok(None) };
+        let findable = entry.subject.is_none() || !names_only_subject(value);
+        insert_text_tx(tx, change_id, &value.to_string(), findable).map(Some)
+    };
+    let (before, after) = (text(entry.before.as_ref())?, text(entry.after.as_ref())?);
+    tx.prepare_cached(
+        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
+                            before_text, after_text, undo_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        time::now(),
+        change_id,
+        actor.id,
+        actor.name,
+        actor.source.as_str(),
+        entry.action.as_str(),
+        entry.subject.map(|s| &s.id),
+        entry.subject.map(|s| &s.name),
+        before,
+        after,
+        undo_of(entry.after.as_ref()),
+    ])?;
+    Ok(())
+}
+
+/// Writes one before or after of a change; returns its id.
+fn insert_text_tx(tx: &Transaction, change_id: &str, text: &str, findable: bool) -> Result<i64> {
+    tx.prepare_cached("INSERT INTO audit_texts (change_id, text, findable) VALUES (?1, ?2, ?3)")?
+        .execute(params![change_id, text, findable])?;
+    Ok(tx.last_insert_rowid())
 }
 
 #[derive(Debug, Clone, Serialize)]

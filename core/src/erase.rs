@@ -319,7 +319,13 @@ fn mentions_tx(tx: &Transaction, subject: &PersonRef, email: &str) -> Result<Opt
 fn audit_texts_tx(tx: &Transaction, subject: &PersonRef, email: &str, mentions: Option<&[i64]>) -> Result<Vec<i64>> {
     let candidates: Option<Vec<i64>> =
         mentions.map(|found| found.iter().filter(|r| *r % 8 == AUDIT_TEXTS).map(|r| r / 8).collect());
-    let only = if candidates.is_some() { "id IN (SELECT value FROM json_each(?4)) AND" } else { "" };
+    // Found by the index, or a text of an entry about them (those are not all indexed: `audit::OWN_FIELDS`).
+    let only = if candidates.is_some() {
+        "(id IN (SELECT value FROM json_each(?4)) OR id IN (SELECT before_text FROM audit WHERE subject_id = ?1)
+          OR id IN (SELECT after_text FROM audit WHERE subject_id = ?1)) AND"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT id FROM audit_texts WHERE {only} (instr(text, ?1) > 0 OR instr(text, ?2) > 0 OR instr(text, ?3) > 0)"
     );

@@ -236,6 +236,11 @@ fn the_audit_log_names_them_nowhere_afterwards_and_a_namesake_keeps_their_name()
         role: Role::Employee,
     };
     let namesake = c.ws.write(|tx| people::insert_tx(tx, &namesake)).unwrap().id;
+    // An import changes her own record: a text of her own fields, which only her entry uses.
+    let header = "First Name,Last Name,Title,Login Email,Department,Employee ID\n";
+    let bytes = format!("{header}Jane,Quetzalli,Aide to Jane Quetzalli,jane.quetzalli@acme.test,Engineering,\n");
+    let file = ImportFile { name: "hr.csv".into(), bytes: bytes.into_bytes() };
+    assert_eq!(hris::import(&c.ws, &c.admin, &file, Trigger::Manual, "app").unwrap().outcome, "applied");
     // Her reports' entries share one "before" that names her; a reason names her in another's entry.
     lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, Some(&Handover::Nobody)).unwrap();
     lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&other), Some("Covering for Jane Quetzalli"), None)
@@ -243,7 +248,10 @@ fn the_audit_log_names_them_nowhere_afterwards_and_a_namesake_keeps_their_name()
     lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&namesake), None, None).unwrap();
 
     let preview = erase::preview(&c.ws, std::slice::from_ref(&jane)).unwrap();
-    assert_eq!(preview.counts.audit_entries, 5, "her deactivation, her 3 reports' manager changes, the reason");
+    assert_eq!(
+        preview.counts.audit_entries, 6,
+        "the import's change, her deactivation, her 3 reports' manager changes, the reason"
+    );
     erase::erase(&c.ws, &c.admin, std::slice::from_ref(&jane), "Jane Quetzalli").unwrap();
 
     let log = audit::list(&c.ws, &Filter::default(), 0, 100).unwrap().entries;
