@@ -151,7 +151,7 @@ pub fn record_all_tx<'a>(
                     texts.len() - 1
                 })
             });
-            texts[at].1 |= subject.is_none() || !names_only_subject(value);
+            texts[at].1 |= findable(*subject, value);
         }
     }
     let ids = texts
@@ -199,9 +199,11 @@ const OWN_FIELDS: &[&str] = &[
     "hireDate",
 ];
 
-/// Whether a text holds nothing but its subject's own fields: it names nobody else.
-fn names_only_subject(value: &Value) -> bool {
-    value.as_object().is_some_and(|fields| fields.keys().all(|k| OWN_FIELDS.contains(&k.as_str())))
+/// Whether a text goes into the mentions index: unless it holds nothing but its subject's own fields
+/// (it names nobody else, and a deletion finds it through the subject).
+fn findable(subject: Option<&PersonRef>, value: &Value) -> bool {
+    let own = value.as_object().is_some_and(|fields| fields.keys().all(|k| OWN_FIELDS.contains(&k.as_str())));
+    subject.is_none() || !own
 }
 
 /// The change an entry's `after` says it undoes (kept in a column of its own, for `lifecycle::undo`).
@@ -213,8 +215,7 @@ fn undo_of(after: Option<&Value>) -> Option<&str> {
 pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry) -> Result<()> {
     let text = |value: Option<&Value>| -> Result<Option<i64>> {
         let Some(value) = value else { return Ok(None) };
-        let findable = entry.subject.is_none() || !names_only_subject(value);
-        insert_text_tx(tx, change_id, &value.to_string(), findable).map(Some)
+        insert_text_tx(tx, change_id, &value.to_string(), findable(entry.subject, value)).map(Some)
     };
     let (before, after) = (text(entry.before.as_ref())?, text(entry.after.as_ref())?);
     tx.prepare_cached(
@@ -282,7 +283,7 @@ const COLUMNS: &str =
     "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, b.text, f.text";
 
 /// The entries with their before and after texts.
-const ENTRIES: &str =
+pub(crate) const ENTRIES: &str =
     "audit a LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text";
 
 /// A WHERE clause with named parameters (`:person` may appear several times).

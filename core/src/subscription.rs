@@ -111,13 +111,13 @@ pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
         let subscription = get_tx(tx)?.ok_or_else(|| Error::precondition_failed("Set up the company first."))?;
         let mut active: i64 = tx.query_row("SELECT count(*) FROM people WHERE status = 'active'", [], |r| r.get(0))?;
         let first = today() - Duration::days(days - 1);
-        let mut stmt = tx.prepare(
-            "SELECT substr(a.at, 1, 10), a.action, f.text
-             FROM audit a LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text
+        let mut stmt = tx.prepare(&format!(
+            "SELECT substr(a.at, 1, 10), a.action, f.text FROM {}
              WHERE (a.action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated')
                     OR (a.action = 'merged' AND json_extract(b.text, '$.status') = 'active')) AND a.at >= ?1
              ORDER BY a.id DESC",
-        )?;
+            crate::audit::ENTRIES
+        ))?;
         let changes = stmt
             .query_map([first.to_string()], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
