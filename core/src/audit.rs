@@ -126,24 +126,40 @@ pub struct Entry<'a> {
     pub after: Option<Value>,
 }
 
-/// Writes one entry per subject of a bulk change, in the caller's transaction, in one statement: a
-/// deactivation of 10,000 people writes its 10,000 entries at once. All get the same time. Each
-/// distinct before or after is written once, to `audit_texts`, and the entries point at it.
+/// One entry of a bulk change, for `record_all_tx`: its before and after are borrowed, as the
+/// entries of a bulk change share them (one "before" for 10,000 deactivations).
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    pub action: Action,
+    pub subject: Option<&'a PersonRef>,
+    pub before: Option<&'a Value>,
+    pub after: Option<&'a Value>,
+}
+
+/// Writes the entries of a change in the caller's transaction, in two statements whatever their
+/// number: a deactivation of 10,000 people writes its 10,000 entries at once. All get the same time.
+/// Each distinct before or after is written once, to `audit_texts`, and the entries point at it.
+///
+/// Why two statements and not one per entry: FTS5 writes what it has gathered to disk as a new
+/// segment at every statement savepoint, so texts inserted one statement each (an HRIS import's
+/// thousands) made as many tiny segments and merged them again, ~40% of an import's writes.
 pub fn record_all_tx<'a>(
     tx: &Transaction,
     actor: &Actor,
     change_id: &str,
-    action: Action,
-    entries: impl IntoIterator<Item = (Option<&'a PersonRef>, Option<&'a Value>, Option<&'a Value>)>,
+    entries: impl IntoIterator<Item = Shared<'a>>,
 ) -> Result<()> {
-    let entries: Vec<_> = entries.into_iter().collect();
+    let entries: Vec<Shared> = entries.into_iter().collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
     // The entries of a bulk change mostly share their before or after (the same value, or equal
     // ones: the reports of one manager): each text is written, and its words indexed, once.
     let mut texts: Vec<(String, bool)> = Vec::new();
     let mut by_text: HashMap<String, usize> = HashMap::new();
     let mut at_of: HashMap<*const Value, usize> = HashMap::new();
-    for (subject, before, after) in &entries {
-        for value in [*before, *after].into_iter().flatten() {
+    for entry in &entries {
+        for value in [entry.before, entry.after].into_iter().flatten() {
             let at = *at_of.entry(value).or_insert_with(|| {
                 let text = value.to_string();
                 *by_text.entry(text.clone()).or_insert_with(|| {
@@ -151,24 +167,31 @@ pub fn record_all_tx<'a>(
                     texts.len() - 1
                 })
             });
-            texts[at].1 |= findable(*subject, value);
+            texts[at].1 |= findable(entry.subject, value);
         }
     }
-    let ids = texts
-        .iter()
-        .map(|(text, findable)| insert_text_tx(tx, change_id, text, *findable))
-        .collect::<Result<Vec<_>>>()?;
-    let by_value: HashMap<*const Value, i64> = at_of.into_iter().map(|(value, at)| (value, ids[at])).collect();
-    let text = |value: Option<&Value>| value.map(|v| by_value[&(v as *const Value)]);
+    // Numbered here, so that the entries can point at them: the caller's write transaction keeps
+    // anyone else from taking these ids meanwhile.
+    let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM audit_texts", [], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO audit_texts (id, change_id, text, findable)
+         SELECT ?1 + key, ?2, value ->> 0, value ->> 1 FROM json_each(?3)",
+    )?
+    .execute(params![first, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
+    let id_of = |value: Option<&Value>| value.map(|v| first + at_of[&(v as *const Value)] as i64);
     let rows: Vec<_> = entries
         .iter()
-        .map(|(s, before, after)| (s.map(|s| &s.id), s.map(|s| &s.name), text(*before), text(*after), undo_of(*after)))
+        .map(|e| {
+            let subject = e.subject;
+            let (id, name) = (subject.map(|s| &s.id), subject.map(|s| &s.name));
+            (e.action.as_str(), id, name, id_of(e.before), id_of(e.after), undo_of(e.after))
+        })
         .collect();
     tx.prepare_cached(
         "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
                             before_text, after_text, undo_of)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
-         FROM json_each(?7) ORDER BY key",
+         SELECT ?1, ?2, ?3, ?4, ?5, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+         FROM json_each(?6) ORDER BY key",
     )?
     .execute(params![
         time::now(),
@@ -176,8 +199,7 @@ pub fn record_all_tx<'a>(
         actor.id,
         actor.name,
         actor.source.as_str(),
-        action.as_str(),
-        serde_json::to_string(&rows).expect("texts serialise")
+        serde_json::to_string(&rows).expect("entries serialise")
     ])?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::access::{self, sessions};
-use crate::audit::{self, Action, Actor, AuditEntry, Entry};
+use crate::audit::{self, Action, Actor, AuditEntry, Shared};
 use crate::error::{Error, Result};
 use crate::people::{self, PersonRef};
 use crate::time;
@@ -204,27 +204,15 @@ fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>
     Ok(Some(target))
 }
 
-/// Gives these people (each with their manager before, as `manager_json`) the manager of `after`,
-/// with an audit entry each.
-fn set_managers_tx(
-    tx: &Transaction,
-    actor: &Actor,
-    change: &str,
-    reports: &[(PersonRef, Value)],
-    after: Value,
-) -> Result<()> {
-    if reports.is_empty() {
-        return Ok(());
-    }
+/// Gives these people the manager that `after` names (`managerId`), or nobody if that person is gone.
+fn set_managers_tx<'a>(tx: &Transaction, ids: impl IntoIterator<Item = &'a str>, after: &Value) -> Result<()> {
     let manager = match after.get("managerId").and_then(Value::as_str) {
         Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
         None => None,
     };
-    let ids = people::ids_json(reports.iter().map(|(p, _)| p.id.as_str()));
     tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
-        .execute(params![manager, ids])?;
-    let entries = reports.iter().map(|(subject, before)| (Some(subject), Some(before), Some(&after)));
-    audit::record_all_tx(tx, actor, change, Action::ManagerChanged, entries)
+        .execute(params![manager, people::ids_json(ids)])?;
+    Ok(())
 }
 
 fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
@@ -266,10 +254,10 @@ pub fn deactivate(
         )?
         .execute(params![at, actor.name, reason, ids])?;
         sessions::end_all_of_tx(tx, &ids)?;
-        let before = json!({ "status": "active" });
-        let after = json!({ "status": "deactivated", "at": at, "reason": reason });
-        let entries = plan.people.iter().map(|p| (Some(p), Some(&before), Some(&after)));
-        audit::record_all_tx(tx, actor, &change, Action::Deactivated, entries)?;
+        let handed_to = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
+        if !plan.reports.is_empty() {
+            set_managers_tx(tx, plan.reports.iter().map(|r| r.id.as_str()), &handed_to)?;
+        }
         let reports: Vec<(PersonRef, Value)> = plan
             .reports
             .iter()
@@ -278,8 +266,20 @@ pub fn deactivate(
                 (subject, manager_json(Some(&r.manager_id), Some(&r.manager_name)))
             })
             .collect();
-        let after = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
-        set_managers_tx(tx, actor, &change, &reports, after)?;
+        let (before, after) = (json!({ "status": "active" }), json!({ "status": "deactivated", "at": at, "reason": reason }));
+        let deactivations = plan.people.iter().map(|p| Shared {
+            action: Action::Deactivated,
+            subject: Some(p),
+            before: Some(&before),
+            after: Some(&after),
+        });
+        let handovers = reports.iter().map(|(report, was)| Shared {
+            action: Action::ManagerChanged,
+            subject: Some(report),
+            before: Some(was),
+            after: Some(&handed_to),
+        });
+        audit::record_all_tx(tx, actor, &change, deactivations.chain(handovers))?;
         let mut summary = format!("Deactivated {}.", people_phrase(&plan.people));
         if !plan.reports.is_empty() {
             let n = plan.reports.len();
@@ -339,16 +339,22 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
              WHERE id = ?1",
         )?;
         let people: Vec<PersonRef> = inactive.into_iter().map(|(p, _)| p).collect();
+        let mut was = Vec::with_capacity(people.len());
         for person in &people {
-            let was = before.query_row([&person.id], |r| {
+            was.push(before.query_row([&person.id], |r| {
                 Ok(json!({ "status": "deactivated", "at": r.get::<_, String>(0)?, "by": r.get::<_, Option<String>>(1)?,
                            "reason": r.get::<_, Option<String>>(2)? }))
-            })?;
+            })?);
             update.execute([&person.id])?;
-            let entry =
-                Entry { action: Action::Reactivated, subject: Some(person), before: Some(was), after: Some(json!({ "status": "active" })) };
-            audit::record_tx(tx, actor, &change, entry)?;
         }
+        let active_now = json!({ "status": "active" });
+        let entries = people.iter().zip(&was).map(|(person, was)| Shared {
+            action: Action::Reactivated,
+            subject: Some(person),
+            before: Some(was),
+            after: Some(&active_now),
+        });
+        audit::record_all_tx(tx, actor, &change, entries)?;
         let mut summary = format!("Reactivated {}.", people_phrase(&people));
         if !active.is_empty() {
             summary.push_str(&format!(" {} already active, left as is.", active.len()));
@@ -372,25 +378,24 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
         let undo = people::new_id();
         let mut reactivated = Vec::new();
         let mut deactivated = Vec::new();
+        // Each entry is reverted: its after becomes the before of the new one, and its before, marked
+        // as this undo, the after. The handed-over reports go back to their managers together, one
+        // statement for each manager.
+        let mut written: Vec<(Action, &PersonRef, Option<&Value>, Value)> = Vec::with_capacity(entries.len());
+        let mut managers: HashMap<Option<&str>, Vec<&str>> = HashMap::new();
         for entry in entries.iter().rev() {
             let subject = entry.subject.as_ref().expect("lifecycle entries name their person");
             let mut after = entry.before.clone().unwrap_or(Value::Null);
             after["undoOf"] = json!(change_id);
-            match entry.action.as_str() {
+            let action = match entry.action.as_str() {
                 "deactivated" => {
                     tx.prepare_cached(
                         "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
                          deactivation_reason = NULL WHERE id = ?1",
                     )?
                     .execute([&subject.id])?;
-                    let entry = Entry {
-                        action: Action::Reactivated,
-                        subject: Some(subject),
-                        before: entry.after.clone(),
-                        after: Some(after),
-                    };
-                    audit::record_tx(tx, actor, &undo, entry)?;
                     reactivated.push(subject.clone());
+                    Action::Reactivated
                 }
                 "reactivated" => {
                     check_not_self_or_last_admin_tx(tx, actor, std::slice::from_ref(subject))?;
@@ -405,22 +410,28 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                         was["reason"].as_str(),
                         subject.id
                     ])?;
-                    let entry = Entry {
-                        action: Action::Deactivated,
-                        subject: Some(subject),
-                        before: entry.after.clone(),
-                        after: Some(after),
-                    };
-                    audit::record_tx(tx, actor, &undo, entry)?;
                     sessions::end_all_tx(tx, &subject.id)?;
                     deactivated.push(subject.clone());
+                    Action::Deactivated
                 }
                 _ => {
-                    let before = entry.after.clone().unwrap_or(Value::Null);
-                    set_managers_tx(tx, actor, &undo, &[(subject.clone(), before)], after)?;
+                    let manager = entry.before.as_ref().and_then(|b| b.get("managerId")).and_then(Value::as_str);
+                    managers.entry(manager).or_default().push(&subject.id);
+                    Action::ManagerChanged
                 }
-            }
+            };
+            written.push((action, subject, entry.after.as_ref(), after));
         }
+        for (manager, reports) in managers {
+            set_managers_tx(tx, reports, &json!({ "managerId": manager }))?;
+        }
+        let entries = written.iter().map(|(action, subject, before, after)| Shared {
+            action: *action,
+            subject: Some(*subject),
+            before: *before,
+            after: Some(after),
+        });
+        audit::record_all_tx(tx, actor, &undo, entries)?;
         let (count, summary) = match (reactivated.as_slice(), deactivated.as_slice()) {
             ([one], []) => (1, format!("Undone: {} is active again.", one.name)),
             (many, []) => (many.len(), format!("Undone: {} people are active again.", many.len())),

@@ -187,6 +187,47 @@ fn undo_restores_the_people_and_their_managers_and_is_audited() {
 }
 
 #[test]
+fn undoing_a_deactivation_of_two_managers_gives_each_report_back_their_own_manager() {
+    let c = company(20);
+    let mia = add(&c.ws, "Mia", "Boss", None);
+    let max = add(&c.ws, "Max", "Lead", None);
+    let hal = add(&c.ws, "Hal", "Heir", None);
+    let rex = add(&c.ws, "Rex", "One", Some(&mia));
+    let ria = add(&c.ws, "Ria", "Two", Some(&mia));
+    let sam = add(&c.ws, "Sam", "Three", Some(&max));
+    let to = Handover::To { person_id: hal.clone() };
+    let change = lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&mia, &max]), None, Some(&to)).unwrap();
+    assert_eq!(change.summary, "Deactivated 2 people. 3 direct reports now report to Hal Heir.");
+    assert!([&rex, &ria, &sam].iter().all(|r| manager_of(&c.ws, r).as_ref() == Some(&hal)));
+
+    let undo = lifecycle::undo(&c.ws, &c.admin, &change.change_id).unwrap();
+    assert_eq!(undo.summary, "Undone: 2 people are active again.");
+    assert_eq!((status(&c.ws, &mia), status(&c.ws, &max)), ("active".to_string(), "active".to_string()));
+    assert_eq!(
+        [manager_of(&c.ws, &rex), manager_of(&c.ws, &ria), manager_of(&c.ws, &sam)],
+        [Some(mia.clone()), Some(mia), Some(max)]
+    );
+    // The change and its undo, entry by entry, newest first: each report's way back is in the log.
+    let summaries: Vec<String> =
+        audit::list(&c.ws, &Filter::default(), 0, 10).unwrap().entries.into_iter().map(|e| e.summary).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Reactivated Mia Boss (undo)",
+            "Reactivated Max Lead (undo)",
+            "Manager of Rex One: Hal Heir → Mia Boss (undo)",
+            "Manager of Ria Two: Hal Heir → Mia Boss (undo)",
+            "Manager of Sam Three: Hal Heir → Max Lead (undo)",
+            "Manager of Sam Three: Max Lead → Hal Heir",
+            "Manager of Ria Two: Mia Boss → Hal Heir",
+            "Manager of Rex One: Mia Boss → Hal Heir",
+            "Deactivated Max Lead",
+            "Deactivated Mia Boss",
+        ]
+    );
+}
+
+#[test]
 fn undo_is_refused_when_the_person_changed_since() {
     let c = company(10);
     let jane = add(&c.ws, "Jane", "Doe", None);

@@ -11,7 +11,7 @@ use super::plan::{plan_tx, settings_tx, Op, Plan, Planned, PlannedPerson, IMPORT
 use super::runs::{self, outcome, NewRun, Run, Trigger};
 use super::ImportFile;
 use crate::access::{require_admin_tx, sessions};
-use crate::audit::{self, Action, Actor, Entry, Source};
+use crate::audit::{self, Action, Actor, Entry, Shared, Source};
 use crate::error::{Code, Error, Result};
 use crate::people::{self, PersonRef};
 use crate::time;
@@ -216,6 +216,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
     let mut inserted = HashSet::new();
     let mut manager_later = Vec::new();
     let at = time::now();
+    let was_active = json!({ "status": "active" });
+    let mut written = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             Op::Create(index) => {
@@ -250,9 +252,7 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                     "email": new.email, "employeeId": new.employee_id, "title": new.title,
                     "department": new.department, "managerId": new.manager_id, "run": run_id,
                 });
-                let entry =
-                    Entry { action: Action::PersonCreated, subject: Some(&subject), before: None, after: Some(after) };
-                audit::record_tx(tx, actor, run_id, entry)?;
+                written.push(Written { action: Action::PersonCreated, subject, before: None, after });
             }
             Op::Update { id, name, sets, before, after } => {
                 let columns: Vec<String> =
@@ -263,13 +263,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 values.extend(sets.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
                 stmt.execute(&*values)?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
-                let entry = Entry {
-                    action: Action::PersonUpdated,
-                    subject: Some(&subject),
-                    before: Some(before.clone()),
-                    after: Some(with_run(after.clone(), run_id)),
-                };
-                audit::record_tx(tx, actor, run_id, entry)?;
+                let after = with_run(after.clone(), run_id);
+                written.push(Written { action: Action::PersonUpdated, subject, before: Some(before.clone()), after });
             }
             Op::Reactivate { id, name, before } => {
                 tx.prepare_cached(
@@ -279,13 +274,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 )?
                 .execute([id])?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
-                let entry = Entry {
-                    action: Action::Reactivated,
-                    subject: Some(&subject),
-                    before: Some(before.clone()),
-                    after: Some(json!({ "status": "active", "run": run_id })),
-                };
-                audit::record_tx(tx, actor, run_id, entry)?;
+                let after = json!({ "status": "active", "run": run_id });
+                written.push(Written { action: Action::Reactivated, subject, before: Some(before.clone()), after });
             }
             Op::Deactivate { id, name, reason } => {
                 tx.prepare_cached(
@@ -296,13 +286,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 .execute(params![at, IMPORT_NAME, reason, id])?;
                 sessions::end_all_tx(tx, id)?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
-                let entry = Entry {
-                    action: Action::Deactivated,
-                    subject: Some(&subject),
-                    before: Some(json!({ "status": "active" })),
-                    after: Some(json!({ "status": "deactivated", "at": at, "reason": reason, "run": run_id })),
-                };
-                audit::record_tx(tx, actor, run_id, entry)?;
+                let after = json!({ "status": "deactivated", "at": at, "reason": reason, "run": run_id });
+                written.push(Written { action: Action::Deactivated, subject, before: Some(was_active.clone()), after });
             }
         }
     }
@@ -310,7 +295,22 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
     for new in manager_later {
         set_manager.execute(params![new.manager_id, new.new_id])?;
     }
-    Ok(())
+    // Written together once every change is made (see `audit::record_all_tx` for why).
+    let entries = written.iter().map(|w| Shared {
+        action: w.action,
+        subject: Some(&w.subject),
+        before: w.before.as_ref(),
+        after: Some(&w.after),
+    });
+    audit::record_all_tx(tx, actor, run_id, entries)
+}
+
+/// An entry of the run's audit, kept until every change is made.
+struct Written {
+    action: Action,
+    subject: PersonRef,
+    before: Option<Value>,
+    after: Value,
 }
 
 /// A held run's file, planned again against Roster as it is now.
