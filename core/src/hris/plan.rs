@@ -365,8 +365,11 @@ impl<'s> Directory<'s> {
                     deactivated_by_name, deactivation_reason
              FROM people",
         )?;
-        let mut people = Vec::new();
-        let mut links: Vec<(Option<&str>, Option<&str>)> = Vec::new();
+        // Sized once: grown by doubling, 100,000 people were copied again and again into fresh pages
+        // (~25 ms of a 300 ms dry run, on its critical path: the file is read meanwhile).
+        let count: usize = tx.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
+        let mut people = Vec::with_capacity(count);
+        let mut links: Vec<(Option<&str>, Option<&str>)> = Vec::with_capacity(count);
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let text = |i| Ok::<_, rusqlite::Error>(stored(arena, r, i)?.unwrap_or_default());
