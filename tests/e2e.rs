@@ -84,9 +84,17 @@ async fn search(app: &App, text: &str) {
     .await;
 }
 
-/// Opens the Manage-style menu at the far right of a row and picks an item.
+/// Opens the Manage-style menu at the far right of a row and picks an item. The list may draw its
+/// rows again between finding the button and clicking it (a background import's refresh lands then):
+/// the button is found again in the new row.
 async fn row_menu(app: &App, index: usize, item: &str) {
-    app.find_css(&row(index, "[data-testid=\"row-menu\"]")).await.click().await.unwrap();
+    let button = row(index, "[data-testid=\"row-menu\"]");
+    app.until(
+        "the row's menu button to take the click",
+        || async { app.find_css(&button).await.click().await.ok() },
+        |_: &()| true,
+    )
+    .await;
     app.click(item).await;
 }
 
