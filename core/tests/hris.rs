@@ -295,6 +295,12 @@ fn create_update_deactivate_reactivate_unchanged_and_skipped_are_planned_and_app
     assert_eq!(updated.before.as_ref().unwrap()["title"], "Engineer");
     assert_eq!(updated.after.as_ref().unwrap()["title"], "Staff Engineer");
     assert!(updated.summary.contains("title"), "{}", updated.summary);
+    // Bea's reactivation keeps what her deactivation was: when, by whom, why.
+    let back_again = entries.iter().find(|e| e.action == "reactivated" && e.change_id == run.id).unwrap();
+    let was = back_again.before.as_ref().unwrap();
+    assert_eq!((was["status"].as_str(), was["reason"].as_str()), (Some("deactivated"), Some("parental leave")));
+    assert_eq!(was["by"], c.admin.name.as_str());
+    assert!(was["at"].as_str().is_some_and(|at| at.starts_with("20")), "{was}");
 }
 
 #[test]

@@ -317,7 +317,6 @@ const TEXT: [(Field, &str, &str); 5] = [
 /// A person in Roster, their texts in the plan's arena.
 struct Person<'s> {
     id: &'s str,
-    name: &'s str,
     first: &'s str,
     last: &'s str,
     email: &'s str,
@@ -328,7 +327,13 @@ struct Person<'s> {
     admin: bool,
     active: bool,
     merged_into: Option<usize>,
-    deactivation: [Option<&'s str>; 3],
+}
+
+impl Person<'_> {
+    /// As the `name` column has it: not read with the rest, as it follows from the two.
+    fn name(&self) -> String {
+        format!("{} {}", self.first, self.last).trim().to_string()
+    }
 }
 
 /// Whom a row means in Roster by its Employee ID and by its email: a place in the directory, and
@@ -360,9 +365,8 @@ fn stored<'s>(arena: &'s Bump, r: &rusqlite::Row, i: usize) -> rusqlite::Result<
 impl<'s> Directory<'s> {
     fn load(tx: &Transaction, arena: &'s Bump, today: &str) -> Result<Directory<'s>> {
         let mut stmt = tx.prepare(
-            "SELECT id, name, first_name, last_name, email, employee_id, title, department, team, location, gender,
-                    hire_date, manager_id, role = 'admin', status = 'active', merged_into_id, deactivated_at,
-                    deactivated_by_name, deactivation_reason
+            "SELECT id, first_name, last_name, email, employee_id, title, department, team, location, gender,
+                    hire_date, manager_id, role = 'admin', status = 'active', merged_into_id
              FROM people",
         )?;
         // Sized once: grown by doubling, 100,000 people were copied again and again into fresh pages
@@ -375,21 +379,19 @@ impl<'s> Directory<'s> {
             let text = |i| Ok::<_, rusqlite::Error>(stored(arena, r, i)?.unwrap_or_default());
             people.push(Person {
                 id: text(0)?,
-                name: text(1)?,
-                first: text(2)?,
-                last: text(3)?,
-                email: text(4)?,
-                employee_id: stored(arena, r, 5)?,
-                text: [text(6)?, text(7)?, text(8)?, text(9)?, text(10)?],
-                hire_date: stored(arena, r, 11)?,
+                first: text(1)?,
+                last: text(2)?,
+                email: text(3)?,
+                employee_id: stored(arena, r, 4)?,
+                text: [text(5)?, text(6)?, text(7)?, text(8)?, text(9)?],
+                hire_date: stored(arena, r, 10)?,
                 manager: None,
-                admin: r.get(13)?,
-                active: r.get(14)?,
+                admin: r.get(12)?,
+                active: r.get(13)?,
                 merged_into: None,
-                deactivation: [stored(arena, r, 16)?, stored(arena, r, 17)?, stored(arena, r, 18)?],
             });
             // Manager and merged-into ids: mapped to places once everyone is read.
-            links.push((stored(arena, r, 12)?, stored(arena, r, 15)?));
+            links.push((stored(arena, r, 11)?, stored(arena, r, 14)?));
         }
         let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let found = |id: Option<&str>| id.and_then(|m| by_id.get(m).copied());
@@ -466,7 +468,7 @@ impl<'s> Directory<'s> {
         let names = self.names.get_or_init(|| {
             let mut names: HashMap<String, Vec<usize>> = HashMap::default();
             for (i, p) in people.iter().enumerate().filter(|(_, p)| p.merged_into.is_none()) {
-                names.entry(p.name.to_lowercase()).or_default().push(i);
+                names.entry(p.name().to_lowercase()).or_default().push(i);
             }
             names
         });
@@ -530,7 +532,7 @@ struct Row<'a> {
 impl Row<'_> {
     fn display_name(&self, dir: &Directory) -> String {
         if let Some(p) = self.person {
-            return dir.people[p].name.to_string();
+            return dir.people[p].name();
         }
         let name = format!("{} {}", self.first.unwrap_or(""), self.last.unwrap_or(""));
         let name = name.trim();
@@ -723,7 +725,7 @@ pub(crate) fn plan_tx(
         .collect();
     let node_ref = |node: usize| -> (String, String) {
         match dir.people.get(node) {
-            Some(p) => (p.id.to_string(), p.name.to_string()),
+            Some(p) => (p.id.to_string(), p.name()),
             None => new_names.get(&node).cloned().unwrap_or_default(),
         }
     };
@@ -774,7 +776,7 @@ pub(crate) fn plan_tx(
         };
         let p = &dir.people[i];
         let changed = !diff.changes.is_empty();
-        let (id, name) = (p.id.to_string(), p.name.to_string());
+        let (id, name) = (p.id.to_string(), p.name());
         match (p.active, row.active) {
             (true, false) if dir.holds.contains_key(&i) => {
                 let (until, reason) = dir.holds[&i].clone();
@@ -798,8 +800,7 @@ pub(crate) fn plan_tx(
                 }
             }
             (false, true) => {
-                let [at, by, why] = &p.deactivation;
-                let before = json!({ "status": "deactivated", "at": at, "by": by, "reason": why });
+                let before = deactivation_tx(tx, p.id)?;
                 reactivations.push(Op::Reactivate { id: id.clone(), name: name.clone(), before });
                 plan.reactivated.push(StatusChange {
                     id: id.clone(),
@@ -834,25 +835,15 @@ pub(crate) fn plan_tx(
             Missing::Full if p.admin || actor_id == Some(p.id) => "kept_admin",
             Missing::Full if dir.holds.contains_key(&i) => {
                 let (until, reason) = dir.holds[&i].clone();
-                plan.held.push(HeldPerson {
-                    id: p.id.to_string(),
-                    name: p.name.to_string(),
-                    line: None,
-                    until,
-                    reason,
-                });
+                plan.held.push(HeldPerson { id: p.id.to_string(), name: p.name(), line: None, until, reason });
                 "held"
             }
             Missing::Full => {
                 let reason = format!("Not in {} (a full import)", file.name);
-                deactivations.push(Op::Deactivate {
-                    id: p.id.to_string(),
-                    name: p.name.to_string(),
-                    reason: reason.clone(),
-                });
+                deactivations.push(Op::Deactivate { id: p.id.to_string(), name: p.name(), reason: reason.clone() });
                 plan.deactivated.push(StatusChange {
                     id: p.id.to_string(),
-                    name: p.name.to_string(),
+                    name: p.name(),
                     line: None,
                     reason,
                     changes: Vec::new(),
@@ -862,7 +853,7 @@ pub(crate) fn plan_tx(
         };
         plan.missing.push(MissingPerson {
             id: p.id.to_string(),
-            name: p.name.to_string(),
+            name: p.name(),
             email: p.email.to_string(),
             outcome: outcome.into(),
         });
@@ -893,6 +884,17 @@ pub(crate) fn plan_tx(
     Ok(Planned { plan, ops, active_before, no_rows })
 }
 
+/// A deactivated person's status as a reactivation's audit entry has it before: read for the few an
+/// import reactivates, not with everyone.
+fn deactivation_tx(tx: &Transaction, id: &str) -> Result<Value> {
+    let mut stmt =
+        tx.prepare_cached("SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM people WHERE id = ?1")?;
+    Ok(stmt.query_row([id], |r| {
+        let text = |i| r.get::<_, Option<String>>(i);
+        Ok(json!({ "status": "deactivated", "at": text(0)?, "by": text(1)?, "reason": text(2)? }))
+    })?)
+}
+
 /// Matches one row (as `read_file` read it) with Roster and decides what it is: a person to match or
 /// create, a row to skip, or a row with errors (left untouched).
 fn check_row(
@@ -920,9 +922,9 @@ fn check_row(
                         "Employee ID “{}” is {} in Roster, but {} belongs to {}: correct the email or the Employee \
                          ID so that both mean the same person.",
                         row.employee_id.unwrap_or_default(),
-                        dir.people[p].name,
+                        dir.people[p].name(),
                         row.email,
-                        dir.people[q].name
+                        dir.people[q].name()
                     ),
                 );
             }
@@ -938,7 +940,7 @@ fn check_row(
                         format!(
                             "{} is {} in Roster, whose Employee ID is “{ours}”, but this line says “{theirs}”: correct \
                              the Employee ID (or the email).",
-                            row.email, dir.people[q].name
+                            row.email, dir.people[q].name()
                         ),
                     );
                 }
@@ -957,7 +959,7 @@ fn check_row(
                 format!(
                     "This line and line {first} are both {} in Roster (by email, Employee ID or an old email of a \
                      merged account): keep one of the two lines.",
-                    dir.people[p].name
+                    dir.people[p].name()
                 ),
             ),
         }
@@ -1005,7 +1007,7 @@ fn check_row(
                     format!(
                         "This line deactivates {}, the admin running this import: Roster does not deactivate the \
                          account it is used from. Ask another admin to import the file, or correct the status.",
-                        person.name
+                        person.name()
                     ),
                 );
             }
@@ -1037,7 +1039,7 @@ fn keep_an_admin(rows: &mut [Row], dir: &Directory, layout: &Layout, problems: &
         return;
     }
     for i in leaving {
-        let name = admin(&rows[i]).map(|(_, p)| p.name).unwrap_or_default();
+        let name = admin(&rows[i]).map(|(_, p)| p.name()).unwrap_or_default();
         rows[i].state = State::Error;
         problems.error(
             rows[i].line,
@@ -1473,7 +1475,7 @@ fn resolve_managers(
             let name = |n: usize| -> String {
                 match row_of[n] {
                     Some(r) => rows[r].display_name(dir),
-                    None if n < base => dir.people[n].name.to_string(),
+                    None if n < base => dir.people[n].name(),
                     None => String::from("?"),
                 }
             };
@@ -1704,7 +1706,7 @@ fn field_changes(
         let new = decision.map(node_ref);
         let new_id = new.as_ref().map(|(id, _)| id.clone());
         let old_id = person.manager.map(|m| dir.people[m].id);
-        let old_name = person.manager.map(|m| dir.people[m].name.to_string());
+        let old_name = person.manager.map(|m| dir.people[m].name());
         change("manager", "manager_id", old_name, new.map(|(_, name)| name), new_id.clone());
         diff.before.insert("managerId".into(), json!(old_id));
         diff.after.insert("managerId".into(), json!(new_id));
