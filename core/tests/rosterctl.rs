@@ -183,6 +183,23 @@ fn a_script_deletes_a_deactivated_person_only_with_the_typed_confirmation() {
 }
 
 #[test]
+fn a_script_tidies_the_mentions_index_that_its_changes_grew() {
+    let ctl = Ctl::new();
+    ctl.json(&["demo"]);
+    // Each change with a reason adds its words to the mentions index, in a segment of its own.
+    for row in ctl.json(&["list", "--limit", "4"])["rows"].as_array().unwrap().iter().skip(1) {
+        ctl.json(&["deactivate", row["email"].as_str().unwrap(), "--reason", "Moved abroad", "--handover-nobody"]);
+    }
+    let first = ctl.run(&["tidy"]);
+    assert!(first.status.success());
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert!(said.starts_with("Tidied: the mentions index merged in "), "{said}");
+    assert_eq!(ctl.json(&["tidy"])["steps"], 0, "everything was merged the first time");
+    let again = ctl.run(&["tidy"]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "Nothing to tidy: the mentions index is merged already.");
+}
+
+#[test]
 fn a_script_dry_runs_then_imports_an_hris_file() {
     let ctl = Ctl::new();
     ctl.json(&[

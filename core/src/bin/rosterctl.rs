@@ -231,6 +231,9 @@ enum Command {
         #[arg(long, value_name = "CODE PAGE")]
         fallback_encoding: Option<String>,
     },
+    /// Merge the mentions index, as the app does in the background: keeps "Delete user and all data"
+    /// quick in a workspace that only scripts change (run it after bulk work, or from cron).
+    Tidy,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -507,6 +510,16 @@ fn run(cli: &Cli) -> Result<(), Error> {
                     run.message.unwrap_or_else(|| "The sync failed: see the import history.".into()),
                 ));
             }
+        }
+        Command::Tidy => {
+            let mut steps = 0;
+            while erase::tidy_mentions_step(&ws)? {
+                steps += 1;
+            }
+            print(cli.json, &serde_json::json!({ "steps": steps }), |_| match steps {
+                0 => "Nothing to tidy: the mentions index is merged already.".to_string(),
+                n => format!("Tidied: the mentions index merged in {n} step(s)."),
+            });
         }
         Command::ImportRules { missing, threshold, fallback_encoding } => {
             let mut rules = roster_core::hris::source::get(&ws)?.rules;
