@@ -117,7 +117,10 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// seconds, so switching it on or starting the app imports promptly).
 fn background_work(ws: Arc<Workspace>) {
     let directory_ws = ws.clone();
-    std::thread::spawn(move || roster_core::directory::prepare(&directory_ws));
+    std::thread::spawn(move || {
+        let _ = roster_core::directory::prepare(&directory_ws);
+        trim_heaps();
+    });
     let tidy_ws = ws.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(60));
@@ -145,6 +148,16 @@ fn return_freed_memory() {
     // SAFETY: mallopt only changes allocator settings; it is called before any other thread starts.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+/// Returns the pages that reading the directory's index used and freed: glibc keeps the free space
+/// between live allocations, which an idle app would otherwise hold (~2.5 MB at 100,000 people).
+fn trim_heaps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only hands free pages of the allocator's own heaps back to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
