@@ -135,8 +135,9 @@ fn rows_tx(tx: &Transaction, index: &Index, positions: &[u32]) -> Result<Vec<Row
          FROM people p LEFT JOIN people m ON m.id = p.manager_id LEFT JOIN people g ON g.id = p.merged_into_id
          WHERE p.id IN (SELECT value FROM json_each(?1))",
     )?;
+    let ids: Vec<String> = positions.iter().map(|&at| index.id(at)).collect();
     let mut rows: HashMap<String, Row> = stmt
-        .query_map([people::ids_json(positions.iter().map(|&at| index.id(at)))], |r| {
+        .query_map([people::ids_json(ids.iter().map(String::as_str))], |r| {
             Ok(Row {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -155,12 +156,12 @@ fn rows_tx(tx: &Transaction, index: &Index, positions: &[u32]) -> Result<Vec<Row
         })?
         .map(|row| row.map(|r| (r.id.clone(), r)))
         .collect::<rusqlite::Result<_>>()?;
-    let mut row = |at: u32| {
-        let mut row = rows.remove(index.id(at))?;
+    let mut row = |at: u32, id: &String| {
+        let mut row = rows.remove(id)?;
         row.reports = index.reports(at).into();
         Some(row)
     };
-    Ok(positions.iter().filter_map(|&at| row(at)).collect())
+    Ok(positions.iter().zip(&ids).filter_map(|(&at, id)| row(at, id)).collect())
 }
 
 /// One page of the directory: `limit` rows from position `offset` of `query`.
@@ -196,6 +197,6 @@ pub fn ids(ws: &Workspace, query: &Query, range: Option<(i64, i64)>) -> Result<V
         let index = index_tx(ws, tx)?;
         let matches = index.matches(query);
         let shown = matches.positions.iter().skip(offset as usize).take(limit as usize);
-        Ok(shown.map(|&at| index.id(at).to_string()).collect())
+        Ok(shown.map(|&at| index.id(at)).collect())
     })
 }
