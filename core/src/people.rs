@@ -108,7 +108,12 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
         person.role.as_str(),
         time::now()
     ])?;
-    Ok(PersonRef { id, name: format!("{first} {last}").trim().to_string() })
+    Ok(PersonRef { id, name: full_name(first, last) })
+}
+
+/// A person's name as the `name` column computes it from first and last name.
+pub(crate) fn full_name(first: &str, last: &str) -> String {
+    format!("{first} {last}").trim().to_string()
 }
 
 /// Ids as one JSON array, for `json_each`: one statement for all of them instead of one each.

@@ -65,13 +65,13 @@ enum Ids {
 }
 
 impl Ids {
-    fn new(texts: Texts, count: usize) -> Ids {
+    fn new(texts: Texts) -> Ids {
         let canonical = |id: &str| {
             let lower_hex = id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b'-'));
             // 36 characters with its hyphens in place: it prints back exactly as it was read.
             (id.len() == 36 && lower_hex).then(|| uuid::Uuid::try_parse(id).ok()).flatten().map(|u| u.as_u128())
         };
-        match (0..count).map(|i| canonical(texts.get(i))).collect() {
+        match (0..texts.ends.len()).map(|i| canonical(texts.get(i))).collect() {
             Some(uuids) => Ids::Uuids(uuids),
             None => Ids::Texts(texts),
         }
@@ -204,7 +204,7 @@ impl Index {
         let place: HashMap<&str, u32> = (0..count).map(|i| (ids.get(i), i as u32 + 1)).collect();
         let managers: Vec<u32> = (0..count).map(|i| place.get(managers.get(i)).copied().unwrap_or(0)).collect();
         drop(place);
-        let ids = Ids::new(ids, count);
+        let ids = Ids::new(ids);
         let mut reports = vec![0; count];
         for (i, &manager) in managers.iter().enumerate() {
             if active[i] && manager > 0 {
@@ -404,12 +404,12 @@ mod tests {
     #[test]
     fn ids_read_back_exactly_as_they_were_stored() {
         let uuids = ["0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"];
-        let ids = Ids::new(texts(&uuids), 2);
+        let ids = Ids::new(texts(&uuids));
         assert!(matches!(ids, Ids::Uuids(_)));
         assert_eq!([ids.get(0), ids.get(1)], uuids);
         // Any other id (written by another tool, an upper-case UUID) keeps them all as texts.
         for other in ["p-1", "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B", "0190a1b2c3d47e5f8a9b0c1d2e3f4a5b"] {
-            let ids = Ids::new(texts(&[uuids[0], other]), 2);
+            let ids = Ids::new(texts(&[uuids[0], other]));
             assert!(matches!(ids, Ids::Texts(_)), "{other}");
             assert_eq!([ids.get(0), ids.get(1)], [uuids[0], other]);
         }

@@ -332,7 +332,7 @@ struct Person<'s> {
 impl Person<'_> {
     /// As the `name` column has it: not read with the rest, as it follows from the two.
     fn name(&self) -> String {
-        format!("{} {}", self.first, self.last).trim().to_string()
+        people::full_name(self.first, self.last)
     }
 }
 
@@ -534,12 +534,11 @@ impl Row<'_> {
         if let Some(p) = self.person {
             return dir.people[p].name();
         }
-        let name = format!("{} {}", self.first.unwrap_or(""), self.last.unwrap_or(""));
-        let name = name.trim();
+        let name = people::full_name(self.first.unwrap_or(""), self.last.unwrap_or(""));
         if name.is_empty() {
             self.email.to_string()
         } else {
-            name.to_string()
+            name
         }
     }
 }
@@ -753,7 +752,7 @@ pub(crate) fn plan_tx(
             ops.push(Op::Create(plan.created.len()));
             plan.created.push(PlannedPerson {
                 line,
-                name: format!("{first} {last}").trim().to_string(),
+                name: people::full_name(first, last),
                 first_name: first.to_string(),
                 last_name: last.to_string(),
                 email: row.email.to_string(),
@@ -830,20 +829,21 @@ pub(crate) fn plan_tx(
         if !p.active || p.merged_into.is_some() || claimed[i] {
             continue;
         }
+        let name = p.name();
         let outcome = match settings.missing {
             Missing::Partial => "left_alone",
             Missing::Full if p.admin || actor_id == Some(p.id) => "kept_admin",
             Missing::Full if dir.holds.contains_key(&i) => {
                 let (until, reason) = dir.holds[&i].clone();
-                plan.held.push(HeldPerson { id: p.id.to_string(), name: p.name(), line: None, until, reason });
+                plan.held.push(HeldPerson { id: p.id.to_string(), name: name.clone(), line: None, until, reason });
                 "held"
             }
             Missing::Full => {
                 let reason = format!("Not in {} (a full import)", file.name);
-                deactivations.push(Op::Deactivate { id: p.id.to_string(), name: p.name(), reason: reason.clone() });
+                deactivations.push(Op::Deactivate { id: p.id.to_string(), name: name.clone(), reason: reason.clone() });
                 plan.deactivated.push(StatusChange {
                     id: p.id.to_string(),
-                    name: p.name(),
+                    name: name.clone(),
                     line: None,
                     reason,
                     changes: Vec::new(),
@@ -853,7 +853,7 @@ pub(crate) fn plan_tx(
         };
         plan.missing.push(MissingPerson {
             id: p.id.to_string(),
-            name: p.name(),
+            name,
             email: p.email.to_string(),
             outcome: outcome.into(),
         });
@@ -1429,8 +1429,8 @@ fn resolve_managers(
     let mut file_name: HashMap<String, Vec<usize>> = HashMap::default();
     if rows.iter().any(|r| matches!(r.manager, Some(ManagerRef::Name(_)))) {
         for (i, row) in rows.iter().enumerate() {
-            let name = format!("{} {}", row.first.unwrap_or(""), row.last.unwrap_or(""));
-            file_name.entry(name.trim().to_lowercase()).or_default().push(i);
+            let name = people::full_name(row.first.unwrap_or(""), row.last.unwrap_or(""));
+            file_name.entry(name.to_lowercase()).or_default().push(i);
         }
     }
     loop {
