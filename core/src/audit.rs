@@ -179,28 +179,29 @@ pub fn record_all_tx<'a>(
     )?
     .execute(params![first, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
     let id_of = |value: Option<&Value>| value.map(|v| first + at_of[&(v as *const Value)] as i64);
-    let rows: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            let subject = e.subject;
-            let (id, name) = (subject.map(|s| &s.id), subject.map(|s| &s.name));
-            (e.action.as_str(), id, name, id_of(e.before), id_of(e.after), undo_of(e.after))
-        })
-        .collect();
-    tx.prepare_cached(
+    // One prepared row at a time, bound directly: no JSON array built here and taken apart in SQLite.
+    let mut insert = tx.prepare_cached(
         "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
                             before_text, after_text, undo_of)
-         SELECT ?1, ?2, ?3, ?4, ?5, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
-         FROM json_each(?6) ORDER BY key",
-    )?
-    .execute(params![
-        time::now(),
-        change_id,
-        actor.id,
-        actor.name,
-        actor.source.as_str(),
-        serde_json::to_string(&rows).expect("entries serialise")
-    ])?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let (at, source) = (time::now(), actor.source.as_str());
+    for e in &entries {
+        let subject = e.subject;
+        insert.execute(params![
+            at,
+            change_id,
+            actor.id,
+            actor.name,
+            source,
+            e.action.as_str(),
+            subject.map(|s| &s.id),
+            subject.map(|s| &s.name),
+            id_of(e.before),
+            id_of(e.after),
+            undo_of(e.after)
+        ])?;
+    }
     Ok(())
 }
 
