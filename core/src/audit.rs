@@ -136,13 +136,13 @@ pub struct Shared<'a> {
     pub after: Option<&'a Value>,
 }
 
-/// Writes the entries of a change in the caller's transaction, in two statements whatever their
-/// number: a deactivation of 10,000 people writes its 10,000 entries at once. All get the same time.
-/// Each distinct before or after is written once, to `audit_texts`, and the entries point at it.
+/// Writes the entries of a change in the caller's transaction, all with the same time. Each
+/// distinct before or after is written once, to `audit_texts`, and the entries point at it.
 ///
-/// Why two statements and not one per entry: FTS5 writes what it has gathered to disk as a new
-/// segment at every statement savepoint, so texts inserted one statement each (an HRIS import's
-/// thousands) made as many tiny segments and merged them again, ~40% of an import's writes.
+/// Why the texts go in one statement and not one per entry: FTS5 writes what it has gathered to
+/// disk as a new segment at every statement savepoint, so texts inserted one statement each (an
+/// HRIS import's thousands) made as many tiny segments and merged them again, ~40% of an import's
+/// writes. The entry rows themselves are indexed by no FTS table, so they go in one at a time.
 pub fn record_all_tx<'a>(
     tx: &Transaction,
     actor: &Actor,
@@ -180,27 +180,9 @@ pub fn record_all_tx<'a>(
     .execute(params![first, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
     let id_of = |value: Option<&Value>| value.map(|v| first + at_of[&(v as *const Value)] as i64);
     // One prepared row at a time, bound directly: no JSON array built here and taken apart in SQLite.
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
-                            before_text, after_text, undo_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    let (at, source) = (time::now(), actor.source.as_str());
-    for e in &entries {
-        let subject = e.subject;
-        insert.execute(params![
-            at,
-            change_id,
-            actor.id,
-            actor.name,
-            source,
-            e.action.as_str(),
-            subject.map(|s| &s.id),
-            subject.map(|s| &s.name),
-            id_of(e.before),
-            id_of(e.after),
-            undo_of(e.after)
-        ])?;
+    let at = time::now();
+    for &entry in &entries {
+        insert_entry_tx(tx, actor, change_id, &at, entry, [id_of(entry.before), id_of(entry.after)])?;
     }
     Ok(())
 }
@@ -240,14 +222,32 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
         let Some(value) = value else { return Ok(None) };
         insert_text_tx(tx, change_id, &value.to_string(), findable(entry.subject, value)).map(Some)
     };
-    let (before, after) = (text(entry.before.as_ref())?, text(entry.after.as_ref())?);
+    let texts = [text(entry.before.as_ref())?, text(entry.after.as_ref())?];
+    let shared = Shared {
+        action: entry.action,
+        subject: entry.subject,
+        before: entry.before.as_ref(),
+        after: entry.after.as_ref(),
+    };
+    insert_entry_tx(tx, actor, change_id, &time::now(), shared, texts)
+}
+
+/// Writes one entry row, its before and after already in `audit_texts` under the ids `texts`.
+fn insert_entry_tx(
+    tx: &Transaction,
+    actor: &Actor,
+    change_id: &str,
+    at: &str,
+    entry: Shared,
+    texts: [Option<i64>; 2],
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
                             before_text, after_text, undo_of)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        time::now(),
+        at,
         change_id,
         actor.id,
         actor.name,
@@ -255,9 +255,9 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
         entry.action.as_str(),
         entry.subject.map(|s| &s.id),
         entry.subject.map(|s| &s.name),
-        before,
-        after,
-        undo_of(entry.after.as_ref()),
+        texts[0],
+        texts[1],
+        undo_of(entry.after),
     ])?;
     Ok(())
 }
