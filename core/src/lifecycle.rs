@@ -259,14 +259,15 @@ pub fn deactivate(
         if !plan.reports.is_empty() {
             set_managers_tx(tx, plan.reports.iter().map(|r| r.id.as_str()), target.as_ref().map(|t| t.id.as_str()))?;
         }
-        let reports: Vec<(PersonRef, Value)> = plan
+        // One "before" per old manager, shared by the entries of all their reports: it is written
+        // to the audit texts once, not serialised again for each report.
+        let was: HashMap<&str, Value> = plan
             .reports
             .iter()
-            .map(|r| {
-                let subject = PersonRef { id: r.id.clone(), name: r.name.clone() };
-                (subject, manager_json(Some(&r.manager_id), Some(&r.manager_name)))
-            })
+            .map(|r| (r.manager_id.as_str(), manager_json(Some(&r.manager_id), Some(&r.manager_name))))
             .collect();
+        let reports: Vec<PersonRef> =
+            plan.reports.iter().map(|r| PersonRef { id: r.id.clone(), name: r.name.clone() }).collect();
         let (before, after) = (json!({ "status": "active" }), json!({ "status": "deactivated", "at": at, "reason": reason }));
         let deactivations = plan.people.iter().map(|p| Shared {
             action: Action::Deactivated,
@@ -274,10 +275,10 @@ pub fn deactivate(
             before: Some(&before),
             after: Some(&after),
         });
-        let handovers = reports.iter().map(|(report, was)| Shared {
+        let handovers = plan.reports.iter().zip(&reports).map(|(r, report)| Shared {
             action: Action::ManagerChanged,
             subject: Some(report),
-            before: Some(was),
+            before: Some(&was[r.manager_id.as_str()]),
             after: Some(&handed_to),
         });
         audit::record_all_tx(tx, actor, &change, deactivations.chain(handovers))?;

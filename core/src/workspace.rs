@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/012_deactivation_texts_index.sql"),
     include_str!("../migrations/013_status_index.sql"),
     include_str!("../migrations/014_audit_texts.sql"),
+    include_str!("../migrations/015_audit_rows_cheaply.sql"),
 ];
 
 /// The schema version this build writes and reads.

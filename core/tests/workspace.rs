@@ -152,6 +152,16 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
         log.into_iter().find(|e| e.change_id == "ch1").unwrap()
     };
     assert_eq!(manager_change(&ws).summary, "Manager of Ada Admin: Bob Builder → nobody");
+    // Version 15 copied the log into a table with a cheaper check: an entry keeps its id, and a
+    // source that is none of app, cli, import and system is still refused.
+    assert_eq!(manager_change(&ws).id, 1);
+    let unknown_source = ws.write(|tx| {
+        Ok(tx.execute(
+            "INSERT INTO audit (at, change_id, actor_name, source, action) VALUES ('2026-01-01', 'ch2', 'Ada Admin', 'web', 'x')",
+            [],
+        )?)
+    });
+    assert!(unknown_source.unwrap_err().message.contains("CHECK constraint failed"), "a source outside the four");
     // What was written before the mentions index (version 7) is in it, and so is the log of before
     // version 14: deleting Bob finds him in both.
     let admin = roster_core::access::admin(&ws, "p1", roster_core::audit::Source::Cli).unwrap();
@@ -160,6 +170,9 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(thanks, "Thanks for covering for Deleted user.");
     let after = manager_change(&ws);
     assert_eq!(after.summary, "Manager of Ada Admin: Deleted user → nobody");
+    // The deletion's own entry comes after every entry the upgrade kept.
+    let log = roster_core::audit::list(&ws, &Default::default(), 0, 100).unwrap().entries;
+    assert!(log.iter().filter(|e| e.change_id != "ch1").all(|e| e.id > after.id), "{log:?}");
     assert_eq!(after.before.unwrap()["managerId"], "Deleted user");
 }
 
