@@ -1,7 +1,9 @@
 //! The audit log: who changed what, when, from where. Entries are written by `record_tx` inside the
 //! transaction of the change they describe, so a change and its entry exist together or not at all.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rusqlite::{params, Transaction};
 use serde::Serialize;
@@ -142,7 +144,7 @@ pub struct Shared<'a> {
 /// Why the texts go in one statement and not one per entry: FTS5 writes what it has gathered to
 /// disk as a new segment at every statement savepoint, so texts inserted one statement each (an
 /// HRIS import's thousands) made as many tiny segments and merged them again, ~40% of an import's
-/// writes. The entry rows themselves are indexed by no FTS table, so they go in one at a time.
+/// writes. The entry rows themselves are indexed by no FTS table: they go in a hundred per statement.
 pub fn record_all_tx<'a>(
     tx: &Transaction,
     actor: &Actor,
@@ -179,12 +181,8 @@ pub fn record_all_tx<'a>(
     )?
     .execute(params![first, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
     let id_of = |value: Option<&Value>| value.map(|v| first + at_of[&(v as *const Value)] as i64);
-    // One prepared row at a time, bound directly: no JSON array built here and taken apart in SQLite.
-    let at = time::now();
-    for &entry in &entries {
-        insert_entry_tx(tx, actor, change_id, &at, entry, [id_of(entry.before), id_of(entry.after)])?;
-    }
-    Ok(())
+    let rows: Vec<_> = entries.iter().map(|&entry| (entry, [id_of(entry.before), id_of(entry.after)])).collect();
+    insert_entries_tx(tx, actor, change_id, &time::now(), &rows)
 }
 
 /// A person's own fields, as the HRIS import and lifecycle changes write them.
@@ -229,36 +227,67 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
         before: entry.before.as_ref(),
         after: entry.after.as_ref(),
     };
-    insert_entry_tx(tx, actor, change_id, &time::now(), shared, texts)
+    insert_entries_tx(tx, actor, change_id, &time::now(), &[(shared, texts)])
 }
 
-/// Writes one entry row, its before and after already in `audit_texts` under the ids `texts`.
-fn insert_entry_tx(
+/// Entry rows per INSERT statement. A statement's start and finish (opening the table and its five
+/// indexes) cost about as much as a row, so a bulk change shares them among many rows, bound
+/// directly: no JSON array built here and taken apart in SQLite.
+const ROWS_PER_INSERT: usize = 100;
+/// The parameters every row of a change shares (`?1` to `?5`), and each row's own.
+const SHARED_PARAMETERS: usize = 5;
+const ROW_PARAMETERS: usize = 6;
+
+fn insert_entries_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let first = SHARED_PARAMETERS + row * ROW_PARAMETERS + 1;
+            let own: Vec<String> = (first..first + ROW_PARAMETERS).map(|p| format!("?{p}")).collect();
+            format!("(?1, ?2, ?3, ?4, ?5, {})", own.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
+                            before_text, after_text, undo_of)
+         VALUES {}",
+        values.join(", ")
+    )
+}
+
+/// Writes entry rows, their befores and afters already in `audit_texts` under the ids given.
+fn insert_entries_tx(
     tx: &Transaction,
     actor: &Actor,
     change_id: &str,
     at: &str,
-    entry: Shared,
-    texts: [Option<i64>; 2],
+    rows: &[(Shared, [Option<i64>; 2])],
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
-                            before_text, after_text, undo_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        at,
-        change_id,
-        actor.id,
-        actor.name,
-        actor.source.as_str(),
-        entry.action.as_str(),
-        entry.subject.map(|s| &s.id),
-        entry.subject.map(|s| &s.name),
-        texts[0],
-        texts[1],
-        undo_of(entry.after),
-    ])?;
+    // The two statements written most (a bulk change's, an HRIS row's) are put together once.
+    static FULL: OnceLock<String> = OnceLock::new();
+    static ONE: OnceLock<String> = OnceLock::new();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = match chunk.len() {
+            ROWS_PER_INSERT => Cow::Borrowed(FULL.get_or_init(|| insert_entries_sql(ROWS_PER_INSERT)).as_str()),
+            1 => Cow::Borrowed(ONE.get_or_init(|| insert_entries_sql(1)).as_str()),
+            n => Cow::Owned(insert_entries_sql(n)),
+        };
+        let mut insert = tx.prepare_cached(&sql)?;
+        insert.raw_bind_parameter(1, at)?;
+        insert.raw_bind_parameter(2, change_id)?;
+        insert.raw_bind_parameter(3, &actor.id)?;
+        insert.raw_bind_parameter(4, &actor.name)?;
+        insert.raw_bind_parameter(5, actor.source.as_str())?;
+        for (row, (entry, texts)) in chunk.iter().enumerate() {
+            let first = SHARED_PARAMETERS + row * ROW_PARAMETERS + 1;
+            insert.raw_bind_parameter(first, entry.action.as_str())?;
+            insert.raw_bind_parameter(first + 1, entry.subject.map(|s| &s.id))?;
+            insert.raw_bind_parameter(first + 2, entry.subject.map(|s| &s.name))?;
+            insert.raw_bind_parameter(first + 3, texts[0])?;
+            insert.raw_bind_parameter(first + 4, texts[1])?;
+            insert.raw_bind_parameter(first + 5, undo_of(entry.after))?;
+        }
+        insert.raw_execute()?;
+    }
     Ok(())
 }
 

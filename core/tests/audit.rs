@@ -47,3 +47,33 @@ fn the_log_filters_by_person_action_and_date_and_exports_csv() {
 fn deactivations_filter() -> Filter {
     Filter { action: Some("deactivated".into()), ..Filter::default() }
 }
+
+#[test]
+fn a_bulk_change_logs_one_entry_per_person_in_the_order_they_were_chosen() {
+    let c = company(300);
+    // More people than one statement writes (entries go in by the hundred), in an order that is not
+    // the order they were added.
+    let mut chosen: Vec<(String, String)> =
+        (0..250).map(|i| (add(&c.ws, &format!("P{i:03}"), "Bulk", None), format!("P{i:03} Bulk"))).collect();
+    chosen.reverse();
+    let ids: Vec<String> = chosen.iter().map(|(id, _)| id.clone()).collect();
+    let change = lifecycle::deactivate(&c.ws, &c.admin, &ids, Some("Team closed"), None).unwrap();
+
+    let only_this = Filter { action: Some("deactivated".into()), ..Filter::default() };
+    let log = audit::list(&c.ws, &only_this, 0, 500).unwrap();
+    assert_eq!(log.total, 250);
+    let mut oldest_first: Vec<_> = log.entries.iter().map(|e| (e.change_id.as_str(), e.summary.clone())).collect();
+    oldest_first.reverse();
+    let expected: Vec<_> = chosen
+        .iter()
+        .map(|(_, name)| (change.change_id.as_str(), format!("Deactivated {name} (reason: Team closed)")))
+        .collect();
+    assert_eq!(oldest_first, expected);
+    // Each person's own history has their entry, and only theirs.
+    for (_, name) in [&chosen[0], &chosen[99], &chosen[100], &chosen[249]] {
+        let email = format!("{}@acme.test", name.to_lowercase().replace(' ', "."));
+        let theirs = audit::list(&c.ws, &Filter { person: Some(email), ..Filter::default() }, 0, 10).unwrap();
+        let summaries: Vec<_> = theirs.entries.iter().map(|e| e.summary.clone()).collect();
+        assert_eq!(summaries, [format!("Deactivated {name} (reason: Team closed)")]);
+    }
+}
