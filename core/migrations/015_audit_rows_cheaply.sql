@@ -1,6 +1,6 @@
 -- Roster workspace, version 15: an audit entry is written for a fraction of what it cost. A
 -- deactivation of 10,000 people with their 10,000 direct reports writes 20,000 entries, and each
--- entry cost ~61,000 instructions, 40% of the whole change:
+-- entry cost ~61,000 instructions, nearly half of the whole change's:
 -- - `source IN ('app', 'cli', 'import', 'system')`: SQLite checks an IN list of more than two values
 --   through a temporary b-tree that it builds again for every row checked. The same four values
 --   compared one by one allow exactly what they allowed.
