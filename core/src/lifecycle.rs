@@ -266,8 +266,11 @@ pub fn deactivate(
             .iter()
             .map(|r| (r.manager_id.as_str(), manager_json(Some(&r.manager_id), Some(&r.manager_name))))
             .collect();
-        let reports: Vec<PersonRef> =
-            plan.reports.iter().map(|r| PersonRef { id: r.id.clone(), name: r.name.clone() }).collect();
+        let reports: Vec<(PersonRef, &Value)> = plan
+            .reports
+            .iter()
+            .map(|r| (PersonRef { id: r.id.clone(), name: r.name.clone() }, &was[r.manager_id.as_str()]))
+            .collect();
         let (before, after) = (json!({ "status": "active" }), json!({ "status": "deactivated", "at": at, "reason": reason }));
         let deactivations = plan.people.iter().map(|p| Shared {
             action: Action::Deactivated,
@@ -275,10 +278,10 @@ pub fn deactivate(
             before: Some(&before),
             after: Some(&after),
         });
-        let handovers = plan.reports.iter().zip(&reports).map(|(r, report)| Shared {
+        let handovers = reports.iter().map(|&(ref report, was)| Shared {
             action: Action::ManagerChanged,
             subject: Some(report),
-            before: Some(&was[r.manager_id.as_str()]),
+            before: Some(was),
             after: Some(&handed_to),
         });
         audit::record_all_tx(tx, actor, &change, deactivations.chain(handovers))?;

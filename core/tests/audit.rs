@@ -59,8 +59,7 @@ fn a_bulk_change_logs_one_entry_per_person_in_the_order_they_were_chosen() {
     let ids: Vec<String> = chosen.iter().map(|(id, _)| id.clone()).collect();
     let change = lifecycle::deactivate(&c.ws, &c.admin, &ids, Some("Team closed"), None).unwrap();
 
-    let only_this = Filter { action: Some("deactivated".into()), ..Filter::default() };
-    let log = audit::list(&c.ws, &only_this, 0, 500).unwrap();
+    let log = audit::list(&c.ws, &deactivations_filter(), 0, 500).unwrap();
     assert_eq!(log.total, 250);
     let mut oldest_first: Vec<_> = log.entries.iter().map(|e| (e.change_id.as_str(), e.summary.clone())).collect();
     oldest_first.reverse();
