@@ -268,7 +268,7 @@ fn insert_entries_tx(
     let chunks = rows.chunks_exact(ROWS_PER_INSERT);
     let rest = chunks.remainder();
     // One statement for all the full chunks, taken from the cache once: finding its 6 KB of SQL
-    // there and putting it back cost a tenth of writing its hundred rows. Its shared parameters stay
+    // there and putting it back cost a twentieth of writing its hundred rows. Its shared parameters stay
     // bound from one chunk to the next.
     if chunks.len() > 0 {
         let mut insert = tx.prepare_cached(FULL.get_or_init(|| insert_entries_sql(ROWS_PER_INSERT)))?;
