@@ -115,6 +115,10 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.find("wizard-company-name").await;
     create_company(&app, "Ada", "Admin", true).await;
     app.text_is("license-meter", "218 of 250 seats used · 30 deactivated (not billed)").await;
+    // Painted on the display, as a person sees it: the app paints without the GPU (no setting needed
+    // under Xvfb, where WebKit's GPU path is Mesa's software renderer).
+    let colours = app.colours_shown();
+    assert!(colours > 100, "the window shows {colours} colours: it stayed blank");
     if std::env::var_os("ROSTER_UPDATE_SCREENSHOT").is_some() {
         app.screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/directory.png"));
     }

@@ -84,7 +84,6 @@ impl App {
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             // Its own process group, ended as one: killing tauri-driver alone leaves its
@@ -246,6 +245,16 @@ impl App {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let status = Command::new("import").args(["-display", &self.display, "-window", "root"]).arg(path).status();
         assert!(status.is_ok_and(|s| s.success()), "`import` (Debian's imagemagick) could not take a screenshot");
+    }
+
+    /// How many distinct colours the display shows: one or two when the window stays blank, hundreds
+    /// once WebKit paints the page (text is drawn with anti-aliased edges).
+    pub fn colours_shown(&self) -> usize {
+        let shot = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
+        self.screenshot(shot.path());
+        let counted = Command::new("convert").arg(shot.path()).args(["-format", "%k", "info:"]).output();
+        let counted = counted.expect("`convert` (Debian's imagemagick) counts a screenshot's colours");
+        String::from_utf8_lossy(&counted.stdout).trim().parse().expect("convert prints a number of colours")
     }
 
     /// Ends the session and the app, and waits until the workspace is closed.
