@@ -115,8 +115,8 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     app.find("wizard-company-name").await;
     create_company(&app, "Ada", "Admin", true).await;
     app.text_is("license-meter", "218 of 250 seats used · 30 deactivated (not billed)").await;
-    // Painted on the display, as a person sees it: the app paints without the GPU (no setting needed
-    // under Xvfb, where WebKit's GPU path is Mesa's software renderer).
+    // Painted on the display, as a person sees it, with no WebKit variable set: the app turns WebKit's
+    // GPU path off itself.
     let colours = app.colours_shown();
     assert!(colours > 100, "the window shows {colours} colours: it stayed blank");
     if std::env::var_os("ROSTER_UPDATE_SCREENSHOT").is_some() {
