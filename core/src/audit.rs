@@ -1,8 +1,8 @@
 //! The audit log: who changed what, when, from where. Entries are written by `record_tx` inside the
 //! transaction of the change they describe, so a change and its entry exist together or not at all.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rusqlite::{params, Statement, Transaction};
@@ -158,8 +158,8 @@ pub fn record_all_tx<'a>(
     // The entries of a bulk change mostly share their before or after (the same value, or equal
     // ones: the reports of one manager): each text is written, and its words indexed, once.
     let mut texts: Vec<(String, bool)> = Vec::new();
-    let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut at_of: HashMap<*const Value, usize> = HashMap::new();
+    let mut by_text: HashMap<String, usize> = HashMap::default();
+    let mut at_of: HashMap<*const Value, usize> = HashMap::default();
     for entry in &entries {
         for value in [entry.before, entry.after].into_iter().flatten() {
             let at = *at_of.entry(value).or_insert_with(|| {

@@ -2,7 +2,7 @@
 //! cannot sign in and does not count toward seats. Their direct reports are handed over in the same
 //! step, to someone or, explicitly, to nobody.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, S
     if keys.is_empty() {
         return Err(Error::invalid_input("Choose at least one person."));
     }
-    let mut by_id: HashMap<String, (PersonRef, String)> = HashMap::new();
+    let mut by_id: HashMap<String, (PersonRef, String)> = HashMap::default();
     let mut found =
         tx.prepare_cached("SELECT p.id, p.name, p.status FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value")?;
     // Looked up in id order, so they walk the id index forward rather than jump around it: ids are
@@ -78,7 +78,7 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, S
         let (person, status) = row?;
         by_id.insert(person.id.clone(), (person, status));
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::with_capacity(keys.len());
     let mut status = tx.prepare_cached("SELECT status FROM people WHERE id = ?1")?;
     for key in keys {
@@ -387,7 +387,7 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
         // as this undo, the after. The handed-over reports go back to their managers together, one
         // statement for each manager.
         let mut written: Vec<(Action, &PersonRef, Option<&Value>, Value)> = Vec::with_capacity(entries.len());
-        let mut managers: HashMap<Option<&str>, Vec<&str>> = HashMap::new();
+        let mut managers: HashMap<Option<&str>, Vec<&str>> = HashMap::default();
         for entry in entries.iter().rev() {
             let subject = entry.subject.as_ref().expect("lifecycle entries name their person");
             let mut after = entry.before.clone().unwrap_or(Value::Null);
