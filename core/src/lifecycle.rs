@@ -34,6 +34,9 @@ pub struct Report {
     pub name: String,
     pub manager_id: String,
     pub manager_name: String,
+    /// Its row in `people`: the handover updates it without looking the id up again.
+    #[serde(skip)]
+    row: i64,
 }
 
 /// What `deactivate` will do with these people; changes nothing.
@@ -44,6 +47,10 @@ pub struct Plan {
     pub already_deactivated: Vec<PersonRef>,
     /// Active direct reports who are not deactivated with them: they need a handover.
     pub reports: Vec<Report>,
+    /// Their rows in the people table, in the order of `people`: `deactivate` updates them without
+    /// looking each id up again in the id index.
+    #[serde(skip)]
+    rows: Vec<i64>,
 }
 
 /// A change made, for the toast and its Undo.
@@ -58,58 +65,64 @@ pub struct Change {
     pub summary: String,
 }
 
-/// Resolves ids or emails, each once, in the order given, with their status. Ids (what the app
-/// sends) are looked up together; anything else (an email, an old email) one by one.
-fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<(PersonRef, String)>> {
+/// A person given to a lifecycle change, with their status and their row in `people`.
+type Resolved = (PersonRef, String, i64);
+
+/// Resolves ids or emails, each once, in the order given, with their status and row. Ids (what the
+/// app sends) are looked up together; anything else (an email, an old email) one by one.
+fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
     if keys.is_empty() {
         return Err(Error::invalid_input("Choose at least one person."));
     }
-    let mut by_id: HashMap<String, (PersonRef, String)> = HashMap::default();
-    let mut found =
-        tx.prepare_cached("SELECT p.id, p.name, p.status FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value")?;
+    let mut by_id: HashMap<String, Resolved> = HashMap::default();
+    let mut found = tx.prepare_cached(
+        "SELECT p.id, p.name, p.status, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value",
+    )?;
     // Looked up in id order, so they walk the id index forward rather than jump around it: ids are
     // UUIDv7, in the order people were added, and so is the table (~30% faster at 10,000 people).
     let mut ids: Vec<&str> = keys.iter().map(|k| k.trim()).collect();
     ids.sort_unstable();
     let rows = found.query_map([people::ids_json(ids)], |r| {
-        Ok((PersonRef { id: r.get(0)?, name: r.get(1)? }, r.get::<_, String>(2)?))
+        Ok((PersonRef { id: r.get(0)?, name: r.get(1)? }, r.get::<_, String>(2)?, r.get(3)?))
     })?;
     for row in rows {
-        let (person, status) = row?;
-        by_id.insert(person.id.clone(), (person, status));
+        let found = row?;
+        by_id.insert(found.0.id.clone(), found);
     }
     let mut seen = HashSet::default();
     let mut out = Vec::with_capacity(keys.len());
-    let mut status = tx.prepare_cached("SELECT status FROM people WHERE id = ?1")?;
+    let mut status = tx.prepare_cached("SELECT status, rowid FROM people WHERE id = ?1")?;
     for key in keys {
-        let (subject, s) = match by_id.get(key.trim()) {
+        let found = match by_id.get(key.trim()) {
             Some(found) => found.clone(),
             None => {
                 let subject = people::resolve_tx(tx, key)?;
-                let s: String = status.query_row([&subject.id], |r| r.get(0))?;
-                (subject, s)
+                let (s, row) = status.query_row([&subject.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                (subject, s, row)
             }
         };
-        if seen.insert(subject.id.clone()) {
-            out.push((subject, s));
+        if seen.insert(found.0.id.clone()) {
+            out.push(found);
         }
     }
     Ok(out)
 }
 
 fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
-    let (active, inactive): (Vec<_>, Vec<_>) = resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "active");
-    let chosen: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (p, _))| (p.id.as_str(), i)).collect();
+    let (active, inactive): (Vec<_>, Vec<_>) =
+        resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "active");
+    let chosen: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (p, ..))| (p.id.as_str(), i)).collect();
     // All their active reports at once, by the manager index (`+status`: the status index would read
     // every active person). Their managers' names are known already: not looked up again for each.
     let mut stmt = tx.prepare_cached(
-        "SELECT id, name, manager_id FROM people WHERE manager_id IN (SELECT value FROM json_each(?1)) AND +status = 'active'",
+        "SELECT id, name, manager_id, rowid FROM people
+         WHERE manager_id IN (SELECT value FROM json_each(?1)) AND +status = 'active'",
     )?;
     let mut reports: Vec<Report> = stmt
         .query_map([people::ids_json(chosen.keys().copied())], |r| {
             let manager_id: String = r.get(2)?;
             let manager_name = active[chosen[manager_id.as_str()]].0.name.clone();
-            Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id, manager_name })
+            Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id, manager_name, row: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
@@ -117,10 +130,12 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
         .collect();
     // In the order the people were given, each one's reports by name.
     reports.sort_by_cached_key(|r| (chosen[r.manager_id.as_str()], r.name.to_lowercase(), r.id.clone()));
+    let rows = active.iter().map(|&(_, _, row)| row).collect();
     Ok(Plan {
-        people: active.into_iter().map(|(p, _)| p).collect(),
-        already_deactivated: inactive.into_iter().map(|(p, _)| p).collect(),
+        people: active.into_iter().map(|(p, ..)| p).collect(),
+        already_deactivated: inactive.into_iter().map(|(p, ..)| p).collect(),
         reports,
+        rows,
     })
 }
 
@@ -216,6 +231,11 @@ fn set_managers_tx<'a>(tx: &Transaction, ids: impl IntoIterator<Item = &'a str>,
     Ok(())
 }
 
+/// Rows of `people` as a JSON array, for `json_each`.
+fn rows_json(rows: &[i64]) -> String {
+    serde_json::to_string(rows).expect("numbers serialise")
+}
+
 fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
     json!({ "managerId": id, "managerName": name })
 }
@@ -248,16 +268,19 @@ pub fn deactivate(
         let target = handover_target_tx(tx, &plan, handover)?;
         let change = people::new_id();
         let at = time::now();
-        let ids = people::ids_json(plan.people.iter().map(|p| p.id.as_str()));
         tx.prepare_cached(
             "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE id IN (SELECT value FROM json_each(?4))",
+             WHERE rowid IN (SELECT value FROM json_each(?4))",
         )?
-        .execute(params![at, actor.name, reason, ids])?;
-        sessions::end_all_of_tx(tx, &ids)?;
-        let handed_to = manager_json(target.as_ref().map(|t| t.id.as_str()), target.as_ref().map(|t| t.name.as_str()));
+        .execute(params![at, actor.name, reason, rows_json(&plan.rows)])?;
+        sessions::end_all_of_tx(tx, &people::ids_json(plan.people.iter().map(|p| p.id.as_str())))?;
+        let target_id = target.as_ref().map(|t| t.id.as_str());
+        let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
         if !plan.reports.is_empty() {
-            set_managers_tx(tx, plan.reports.iter().map(|r| r.id.as_str()), target.as_ref().map(|t| t.id.as_str()))?;
+            // The target was checked above: active, so there, unlike in an undo's handover.
+            let rows: Vec<i64> = plan.reports.iter().map(|r| r.row).collect();
+            tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE rowid IN (SELECT value FROM json_each(?2))")?
+                .execute(params![target_id, rows_json(&rows)])?;
         }
         // One "before" per old manager, shared by the entries of all their reports: it is written
         // to the audit texts once, not serialised again for each report.
@@ -317,11 +340,11 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
     ws.write(|tx| {
         access::require_admin_tx(tx, actor)?;
         let (inactive, active): (Vec<_>, Vec<_>) =
-            resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s)| s == "deactivated");
+            resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "deactivated");
         let mut merged = tx.prepare_cached(
             "SELECT m.name FROM people p JOIN people m ON m.id = p.merged_into_id WHERE p.id = ?1",
         )?;
-        for (person, _) in &inactive {
+        for (person, ..) in &inactive {
             if let Some(into) = merged.query_row([&person.id], |r| r.get::<_, String>(0)).optional()? {
                 return Err(Error::precondition_failed(format!(
                     "{} was merged into {into} and cannot be reactivated: reactivate {into} if needed.",
@@ -331,7 +354,7 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
         }
         if inactive.is_empty() {
             return Err(Error::precondition_failed(match active.as_slice() {
-                [(one, _)] => format!("{} is already active: nothing to do.", one.name),
+                [(one, ..)] => format!("{} is already active: nothing to do.", one.name),
                 many => format!("All {} people are already active: nothing to do.", many.len()),
             }));
         }
@@ -343,7 +366,7 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
             "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
              WHERE id = ?1",
         )?;
-        let people: Vec<PersonRef> = inactive.into_iter().map(|(p, _)| p).collect();
+        let people: Vec<PersonRef> = inactive.into_iter().map(|(p, ..)| p).collect();
         let mut was = Vec::with_capacity(people.len());
         for person in &people {
             was.push(before.query_row([&person.id], |r| {
