@@ -277,7 +277,8 @@ pub fn deactivate(
         let target_id = target.as_ref().map(|t| t.id.as_str());
         let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
         if !plan.reports.is_empty() {
-            // The target was checked above: active, so there, unlike in an undo's handover.
+            // The target was checked above (active, so present): unlike an undo's handover, which
+            // `set_managers_tx` makes, nothing needs to be looked up again.
             let rows: Vec<i64> = plan.reports.iter().map(|r| r.row).collect();
             tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE rowid IN (SELECT value FROM json_each(?2))")?
                 .execute(params![target_id, rows_json(&rows)])?;
