@@ -231,11 +231,6 @@ fn set_managers_tx<'a>(tx: &Transaction, ids: impl IntoIterator<Item = &'a str>,
     Ok(())
 }
 
-/// Rows of `people` as a JSON array, for `json_each`.
-fn rows_json(rows: &[i64]) -> String {
-    serde_json::to_string(rows).expect("numbers serialise")
-}
-
 fn manager_json(id: Option<&str>, name: Option<&str>) -> Value {
     json!({ "managerId": id, "managerName": name })
 }
@@ -272,16 +267,15 @@ pub fn deactivate(
             "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
              WHERE rowid IN (SELECT value FROM json_each(?4))",
         )?
-        .execute(params![at, actor.name, reason, rows_json(&plan.rows)])?;
+        .execute(params![at, actor.name, reason, people::rows_json(plan.rows.iter().copied())])?;
         sessions::end_all_of_tx(tx, &people::ids_json(plan.people.iter().map(|p| p.id.as_str())))?;
         let target_id = target.as_ref().map(|t| t.id.as_str());
         let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
         if !plan.reports.is_empty() {
             // The target was checked above (active, so present): unlike an undo's handover, which
             // `set_managers_tx` makes, nothing needs to be looked up again.
-            let rows: Vec<i64> = plan.reports.iter().map(|r| r.row).collect();
             tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE rowid IN (SELECT value FROM json_each(?2))")?
-                .execute(params![target_id, rows_json(&rows)])?;
+                .execute(params![target_id, people::rows_json(plan.reports.iter().map(|r| r.row))])?;
         }
         // One "before" per old manager, shared by the entries of all their reports: it is written
         // to the audit texts once, not serialised again for each report.

@@ -121,6 +121,11 @@ pub(crate) fn ids_json<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     serde_json::Value::from(ids.into_iter().collect::<Vec<_>>()).to_string()
 }
 
+/// Rows of the people table (rowids read in the same transaction) as one JSON array, for `json_each`.
+pub(crate) fn rows_json(rows: impl IntoIterator<Item = i64>) -> String {
+    serde_json::Value::from(rows.into_iter().collect::<Vec<_>>()).to_string()
+}
+
 /// The person an email means: an old email of a merged-away account means the account that was kept.
 pub fn find_by_email_tx(tx: &Transaction, email: &str) -> Result<Option<String>> {
     Ok(tx
