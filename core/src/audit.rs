@@ -266,6 +266,11 @@ fn insert_entries_tx(
     at: &str,
     rows: &[(Shared, [Option<i64>; 2])],
 ) -> Result<()> {
+    // Who made the change, for a deletion of that person: once per change, not in an index of entries.
+    if let Some(actor_id) = &actor.id {
+        tx.prepare_cached("INSERT OR IGNORE INTO audit_actors (actor_id, change_id) VALUES (?1, ?2)")?
+            .execute([actor_id, change_id])?;
+    }
     // The two statements written most (a bulk change's, an HRIS row's) are put together once.
     static FULL: OnceLock<String> = OnceLock::new();
     static ONE: OnceLock<String> = OnceLock::new();

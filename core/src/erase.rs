@@ -131,7 +131,8 @@ fn counts_tx(tx: &Transaction, p: &Person) -> Result<EraseCounts> {
             tx,
             "SELECT count(*) FROM (
                  SELECT id FROM audit WHERE subject_id = ?1
-                 UNION SELECT id FROM audit WHERE actor_id = ?1
+                 UNION SELECT a.id FROM audit_actors c JOIN audit a ON a.change_id = c.change_id
+                       WHERE c.actor_id = ?1 AND a.actor_id = ?1
                  UNION SELECT a.id FROM audit_texts t JOIN audit a ON a.change_id = t.change_id
                        WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.id IN (a.before_text, a.after_text))",
             &[id, &serde_json::to_string(&p.audit_texts).expect("numbers are JSON")],
@@ -380,19 +381,25 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     // Others' records that mention them by name: the audit log (the entries about them and by them,
     // by index, and the texts that name them) and "deactivated by".
     tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
-    tx.execute("UPDATE audit SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
+    tx.execute(
+        "UPDATE audit SET actor_id = NULL, actor_name = ?2
+         WHERE change_id IN (SELECT change_id FROM audit_actors WHERE actor_id = ?1) AND actor_id = ?1",
+        params![id, DELETED],
+    )?;
+    tx.execute("DELETE FROM audit_actors WHERE actor_id = ?1", [id])?;
     let texts = serde_json::to_string(&p.audit_texts).expect("numbers are JSON");
     tx.execute(
         "UPDATE audit_texts SET text = replace(replace(replace(text, ?1, ?4), ?2, ?4), ?3, ?4)
          WHERE id IN (SELECT value FROM json_each(?5))",
         params![id, name, email, DELETED, texts],
     )?;
-    // "Deactivated by" them, and reasons that name them: one pass for both, through the index of these
-    // texts (its condition, the first here, lets SQLite read the index instead of everyone).
+    // "Deactivated by" them, and reasons that name them: one pass for both, through the index of the
+    // deactivated, the only people with these texts (its condition, the first here, lets SQLite read the
+    // index instead of everyone).
     tx.execute(
         "UPDATE people SET deactivated_by_name = CASE WHEN deactivated_by_name = ?1 THEN ?3 ELSE deactivated_by_name END,
                            deactivation_reason = replace(replace(deactivation_reason, ?1, ?3), ?2, ?3)
-         WHERE (deactivated_by_name IS NOT NULL OR deactivation_reason IS NOT NULL)
+         WHERE status = 'deactivated'
            AND (deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0)",
         params![name, email, DELETED],
     )?;

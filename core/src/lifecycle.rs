@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::access::{self, sessions};
 use crate::audit::{self, Action, Actor, AuditEntry, Shared};
 use crate::error::{Error, Result};
+use crate::license;
 use crate::people::{self, PersonRef};
 use crate::time;
 use crate::workspace::Workspace;
@@ -112,11 +113,11 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     let (active, inactive): (Vec<_>, Vec<_>) =
         resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "active");
     let chosen: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (p, ..))| (p.id.as_str(), i)).collect();
-    // All their active reports at once, by the manager index (`+status`: the status index would read
-    // every active person). Their managers' names are known already: not looked up again for each.
+    // All their active reports at once, by the manager index. Their managers' names are known already:
+    // not looked up again for each.
     let mut stmt = tx.prepare_cached(
         "SELECT id, name, manager_id, rowid FROM people
-         WHERE manager_id IN (SELECT value FROM json_each(?1)) AND +status = 'active'",
+         WHERE manager_id IN (SELECT value FROM json_each(?1)) AND status = 'active'",
     )?;
     let mut reports: Vec<Report> = stmt
         .query_map([people::ids_json(chosen.keys().copied())], |r| {
@@ -159,8 +160,7 @@ fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Pe
         )));
     }
     let ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    // `+status`: through the admins' index, not the status index (every active person).
-    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND +status = 'active'")?;
+    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND status = 'active'")?;
     let remaining = admins
         .query_map([], |r| r.get::<_, String>(0))?
         .filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str())))
@@ -322,11 +322,8 @@ pub fn deactivate(
 
 /// Over-license note for a summary, when reactivating pushes the company past its seats.
 fn over_license_tx(tx: &Transaction) -> Result<String> {
-    let over: i64 = tx.query_row(
-        "SELECT (SELECT count(*) FROM people WHERE status = 'active') - coalesce((SELECT seats FROM company), 0)",
-        [],
-        |r| r.get(0),
-    )?;
+    let seats: i64 = tx.query_row("SELECT coalesce((SELECT seats FROM company), 0)", [], |r| r.get(0))?;
+    let over = license::counts_tx(tx)?.0 - seats;
     Ok(if over > 0 { format!(" You are now {over} over the license.") } else { String::new() })
 }
 

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/013_status_index.sql"),
     include_str!("../migrations/014_audit_texts.sql"),
     include_str!("../migrations/015_audit_rows_cheaply.sql"),
+    include_str!("../migrations/016_fewer_lifecycle_indexes.sql"),
 ];
 
 /// The schema version this build writes and reads.

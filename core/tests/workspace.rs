@@ -123,6 +123,8 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
            VALUES ('p2', 'Bob', 'Builder', 'bob@old.test', 'deactivated', '2025-07-01T00:00:00Z', '2025-01-01T00:00:00Z');
          INSERT INTO feedback VALUES ('f1', 'p1', NULL, 'Thanks for covering for Bob Builder.', '2025-07-02');
          INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
+           VALUES ('2025-06-01T00:00:00Z', 'ch0', 'p2', 'Bob Builder', 'app', 'password_mail_sent', 'p1', 'Ada Admin', NULL, NULL);
+         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before, after)
            VALUES ('2025-07-01T00:00:00Z', 'ch1', 'p1', 'Ada Admin', 'app', 'manager_changed', 'p1', 'Ada Admin',
                    '{\"managerId\":\"p2\",\"managerName\":\"Bob Builder\"}', '{\"managerId\":null,\"managerName\":null}');",
     )
@@ -154,7 +156,7 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(manager_change(&ws).summary, "Manager of Ada Admin: Bob Builder → nobody");
     // Version 15 copied the log into a table with a cheaper check: an entry keeps its id, and a
     // source that is none of app, cli, import and system is still refused.
-    assert_eq!(manager_change(&ws).id, 1);
+    assert_eq!(manager_change(&ws).id, 2);
     let unknown_source = ws.write(|tx| {
         Ok(tx.execute(
             "INSERT INTO audit (at, change_id, actor_name, source, action) VALUES ('2026-01-01', 'ch2', 'Ada Admin', 'web', 'x')",
@@ -170,9 +172,12 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(thanks, "Thanks for covering for Deleted user.");
     let after = manager_change(&ws);
     assert_eq!(after.summary, "Manager of Ada Admin: Deleted user → nobody");
-    // The deletion's own entry comes after every entry the upgrade kept.
+    // What Bob did before version 16 (which keeps who made each change apart) is credited to nobody.
     let log = roster_core::audit::list(&ws, &Default::default(), 0, 100).unwrap().entries;
-    assert!(log.iter().filter(|e| e.change_id != "ch1").all(|e| e.id > after.id), "{log:?}");
+    let mail = log.iter().find(|e| e.change_id == "ch0").unwrap();
+    assert_eq!((mail.actor.as_str(), mail.summary.as_str()), ("Deleted user", "Sent a password mail to Ada Admin"));
+    // The deletion's own entry comes after every entry the upgrade kept.
+    assert!(log.iter().filter(|e| !["ch0", "ch1"].contains(&e.change_id.as_str())).all(|e| e.id > after.id), "{log:?}");
     assert_eq!(after.before.unwrap()["managerId"], "Deleted user");
 }
 

@@ -65,8 +65,7 @@ pub fn first_admin(ws: &Workspace) -> Result<Option<String>> {
     ws.read(|tx| {
         Ok(tx
             .query_row(
-                // `+status`: through the admins' index, not the status index (every active person).
-                "SELECT id FROM people WHERE role = 'admin' AND +status = 'active' ORDER BY created_at, id LIMIT 1",
+                "SELECT id FROM people WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id LIMIT 1",
                 [],
                 |r| r.get(0),
             )
