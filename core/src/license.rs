@@ -16,20 +16,18 @@ pub struct Usage {
 }
 
 pub fn usage(ws: &Workspace) -> Result<Usage> {
-    ws.read(|tx| {
-        let seats: i64 = tx.query_row("SELECT coalesce((SELECT seats FROM company), 0)", [], |r| r.get(0))?;
-        let (active, deactivated) = counts_tx(tx)?;
-        Ok(Usage { seats, active, deactivated, over_by: (active - seats).max(0) })
-    })
+    ws.read(usage_tx)
 }
 
-/// The active and the deactivated people. Only the deactivated have an index of their own
+/// The seats and who takes them. Only the deactivated have an index of their own
 /// (`people_deactivated`: a deactivation writes to no index of everyone); the active are the others.
-pub(crate) fn counts_tx(tx: &Transaction) -> Result<(i64, i64)> {
-    let (everyone, deactivated): (i64, i64) = tx
+pub(crate) fn usage_tx(tx: &Transaction) -> Result<Usage> {
+    let (seats, everyone, deactivated): (i64, i64, i64) = tx
         .prepare_cached(
-            "SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM people WHERE status = 'deactivated')",
+            "SELECT coalesce((SELECT seats FROM company), 0), (SELECT count(*) FROM people),
+                    (SELECT count(*) FROM people WHERE status = 'deactivated')",
         )?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((everyone - deactivated, deactivated))
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let active = everyone - deactivated;
+    Ok(Usage { seats, active, deactivated, over_by: (active - seats).max(0) })
 }

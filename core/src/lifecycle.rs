@@ -322,8 +322,7 @@ pub fn deactivate(
 
 /// Over-license note for a summary, when reactivating pushes the company past its seats.
 fn over_license_tx(tx: &Transaction) -> Result<String> {
-    let seats: i64 = tx.query_row("SELECT coalesce((SELECT seats FROM company), 0)", [], |r| r.get(0))?;
-    let over = license::counts_tx(tx)?.0 - seats;
+    let over = license::usage_tx(tx)?.over_by;
     Ok(if over > 0 { format!(" You are now {over} over the license.") } else { String::new() })
 }
 

@@ -109,7 +109,7 @@ pub fn restart(ws: &Workspace, actor: &Actor, seats: i64, until: &str) -> Result
 pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
     ws.read(|tx| {
         let subscription = get_tx(tx)?.ok_or_else(|| Error::precondition_failed("Set up the company first."))?;
-        let (mut active, _) = crate::license::counts_tx(tx)?;
+        let mut active = crate::license::usage_tx(tx)?.active;
         let first = today() - Duration::days(days - 1);
         let mut stmt = tx.prepare(&format!(
             "SELECT substr(a.at, 1, 10), a.action, f.text FROM {}
