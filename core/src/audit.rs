@@ -230,12 +230,12 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
     insert_entries_tx(tx, actor, change_id, &time::now(), &[(shared, texts)])
 }
 
-/// Entry rows per INSERT statement. A statement's start and finish (opening the table and its five
+/// Entry rows per INSERT statement. A statement's start and finish (opening the table and its
 /// indexes) cost about as much as a row, so a bulk change shares them among many rows, bound
 /// directly: no JSON array built here and taken apart in SQLite.
 const ROWS_PER_INSERT: usize = 100;
-/// The parameters every row of a change shares (`?1` to `?5`), and each row's own.
-const SHARED_PARAMETERS: usize = 5;
+/// The parameter every row of a write shares (`?1`, the write), and each row's own.
+const SHARED_PARAMETERS: usize = 1;
 const ROW_PARAMETERS: usize = 6;
 
 /// `OR ROLLBACK`: an entry that breaks a rule of the table ends the whole change, as every error in
@@ -247,12 +247,11 @@ fn insert_entries_sql(rows: usize) -> String {
         .map(|row| {
             let first = SHARED_PARAMETERS + row * ROW_PARAMETERS + 1;
             let own: Vec<String> = (first..first + ROW_PARAMETERS).map(|p| format!("?{p}")).collect();
-            format!("(?1, ?2, ?3, ?4, ?5, {})", own.join(", "))
+            format!("(?1, {})", own.join(", "))
         })
         .collect();
     format!(
-        "INSERT OR ROLLBACK INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name,
-                            before_text, after_text, undo_of)
+        "INSERT OR ROLLBACK INTO audit (write_id, action, subject_id, subject_name, before_text, after_text, undo_of)
          VALUES {}",
         values.join(", ")
     )
@@ -266,11 +265,17 @@ fn insert_entries_tx(
     at: &str,
     rows: &[(Shared, [Option<i64>; 2])],
 ) -> Result<()> {
-    // Who made the change, for a deletion of that person: once per change, not in an index of entries.
-    if let Some(actor_id) = &actor.id {
-        tx.prepare_cached("INSERT OR IGNORE INTO audit_actors (actor_id, change_id) VALUES (?1, ?2)")?
-            .execute([actor_id, change_id])?;
-    }
+    // The entries take the ids from here on, one after another: the table's next id, as nothing else
+    // writes to it in this transaction meanwhile. So one row of `audit_writes` says where they all are,
+    // and what they share: the change, the time and who wrote them.
+    let first: i64 = tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM audit")?.query_row([], |r| r.get(0))?;
+    let last = first + rows.len() as i64 - 1;
+    tx.prepare_cached(
+        "INSERT INTO audit_writes (change_id, at, actor_id, actor_name, source, first, last)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![change_id, at, actor.id, actor.name, actor.source.as_str(), first, last])?;
+    let write = tx.last_insert_rowid();
     // The two statements written most (a bulk change's, an HRIS row's) are put together once.
     static FULL: OnceLock<String> = OnceLock::new();
     static ONE: OnceLock<String> = OnceLock::new();
@@ -281,7 +286,7 @@ fn insert_entries_tx(
     // bound from one chunk to the next.
     if chunks.len() > 0 {
         let mut insert = tx.prepare_cached(FULL.get_or_init(|| insert_entries_sql(ROWS_PER_INSERT)))?;
-        bind_shared(&mut insert, actor, change_id, at)?;
+        insert.raw_bind_parameter(1, write)?;
         for chunk in chunks {
             bind_rows(&mut insert, chunk)?;
             insert.raw_execute()?;
@@ -293,19 +298,11 @@ fn insert_entries_tx(
             n => Cow::Owned(insert_entries_sql(n)),
         };
         let mut insert = tx.prepare_cached(&sql)?;
-        bind_shared(&mut insert, actor, change_id, at)?;
+        insert.raw_bind_parameter(1, write)?;
         bind_rows(&mut insert, rest)?;
         insert.raw_execute()?;
     }
-    Ok(())
-}
-
-fn bind_shared(insert: &mut Statement, actor: &Actor, change_id: &str, at: &str) -> Result<()> {
-    insert.raw_bind_parameter(1, at)?;
-    insert.raw_bind_parameter(2, change_id)?;
-    insert.raw_bind_parameter(3, &actor.id)?;
-    insert.raw_bind_parameter(4, &actor.name)?;
-    insert.raw_bind_parameter(5, actor.source.as_str())?;
+    debug_assert_eq!(tx.last_insert_rowid(), last, "the entries of one write are numbered in a row");
     Ok(())
 }
 
@@ -363,16 +360,19 @@ pub struct AuditPage {
 }
 
 const COLUMNS: &str =
-    "a.id, a.at, a.change_id, a.actor_name, a.source, a.action, a.subject_id, a.subject_name, b.text, f.text";
+    "a.id, w.at, w.change_id, w.actor_name, w.source, a.action, a.subject_id, a.subject_name, b.text, f.text";
 
-/// The entries with their before and after texts.
-pub(crate) const ENTRIES: &str =
-    "audit a LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text";
+/// The entries with their write and their before and after texts.
+pub(crate) const ENTRIES: &str = "audit a JOIN audit_writes w ON w.id = a.write_id
+     LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text";
 
 /// A WHERE clause with named parameters (`:person` may appear several times).
 struct Where {
     sql: String,
     args: Vec<(&'static str, String)>,
+    /// Whether it reads the entries' writes (`w.`: their time or actor). A count joins them only then:
+    /// SQLite would look up a write for each of a million entries otherwise.
+    writes: bool,
 }
 
 impl Where {
@@ -382,16 +382,17 @@ impl Where {
 }
 
 fn where_clause(filter: &Filter) -> Result<Where> {
-    let mut w = Where { sql: String::from("WHERE 1=1"), args: Vec::new() };
+    let mut w = Where { sql: String::from("WHERE 1=1"), args: Vec::new(), writes: false };
     let mut add = |clause: &str, name: &'static str, value: String| {
+        w.writes |= clause.contains("w.");
         w.sql.push_str(clause);
         w.args.push((name, value));
     };
     if let Some(person) = filter.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         add(
-            " AND (lower(a.actor_name) LIKE :person OR lower(a.subject_name) LIKE :person
+            " AND (lower(w.actor_name) LIKE :person OR lower(a.subject_name) LIKE :person
                    OR a.subject_id IN (SELECT id FROM people WHERE email LIKE :person)
-                   OR a.actor_id IN (SELECT id FROM people WHERE email LIKE :person))",
+                   OR w.actor_id IN (SELECT id FROM people WHERE email LIKE :person))",
             ":person",
             format!("%{}%", person.to_lowercase()),
         );
@@ -401,11 +402,11 @@ fn where_clause(filter: &Filter) -> Result<Where> {
     }
     if let Some(from) = filter.from.as_deref().filter(|d| !d.is_empty()) {
         let day = time::parse_date("From", from)?;
-        add(" AND a.at >= :from", ":from", day.format("%Y-%m-%d").to_string());
+        add(" AND w.at >= :from", ":from", day.format("%Y-%m-%d").to_string());
     }
     if let Some(to) = filter.to.as_deref().filter(|d| !d.is_empty()) {
         let day = time::parse_date("To", to)?.succ_opt().unwrap_or(chrono::NaiveDate::MAX);
-        add(" AND a.at < :to", ":to", day.format("%Y-%m-%d").to_string());
+        add(" AND w.at < :to", ":to", day.format("%Y-%m-%d").to_string());
     }
     if let Some(id) = filter.subject_id.as_deref() {
         add(" AND a.subject_id = :subject", ":subject", id.to_string());
@@ -578,7 +579,9 @@ fn summary(e: &AuditEntry) -> String {
 pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<AuditPage> {
     let w = where_clause(filter)?;
     ws.read(|tx| {
-        let total = tx.query_row(&format!("SELECT count(*) FROM audit a {}", w.sql), &*w.params(), |r| r.get(0))?;
+        let writes = if w.writes { "JOIN audit_writes w ON w.id = a.write_id" } else { "" };
+        let total =
+            tx.query_row(&format!("SELECT count(*) FROM audit a {writes} {}", w.sql), &*w.params(), |r| r.get(0))?;
         let mut params = w.params();
         let (limit, offset) = (limit.clamp(1, 1000), offset.max(0));
         params.push((":limit", &limit));
@@ -594,7 +597,11 @@ pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<
 
 /// The entries of one change, oldest first (what `undo` reverses).
 pub fn change_entries_tx(tx: &Transaction, change_id: &str) -> Result<Vec<AuditEntry>> {
-    let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM {ENTRIES} WHERE a.change_id = ?1 ORDER BY a.id"))?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {COLUMNS} FROM audit_writes w CROSS JOIN audit a
+         LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text
+         WHERE w.change_id = ?1 AND a.id BETWEEN w.first AND w.last ORDER BY a.id"
+    ))?;
     let entries = stmt.query_map([change_id], entry_from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(entries)
 }

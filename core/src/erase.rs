@@ -131,9 +131,10 @@ fn counts_tx(tx: &Transaction, p: &Person) -> Result<EraseCounts> {
             tx,
             "SELECT count(*) FROM (
                  SELECT id FROM audit WHERE subject_id = ?1
-                 UNION SELECT a.id FROM audit_actors c JOIN audit a ON a.change_id = c.change_id
-                       WHERE c.actor_id = ?1 AND a.actor_id = ?1
-                 UNION SELECT a.id FROM audit_texts t JOIN audit a ON a.change_id = t.change_id
+                 UNION SELECT a.id FROM audit_writes w JOIN audit a ON a.id BETWEEN w.first AND w.last
+                       WHERE w.actor_id = ?1
+                 UNION SELECT a.id FROM audit_texts t JOIN audit_writes w ON w.change_id = t.change_id
+                       JOIN audit a ON a.id BETWEEN w.first AND w.last
                        WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.id IN (a.before_text, a.after_text))",
             &[id, &serde_json::to_string(&p.audit_texts).expect("numbers are JSON")],
         )?,
@@ -381,12 +382,7 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     // Others' records that mention them by name: the audit log (the entries about them and by them,
     // by index, and the texts that name them) and "deactivated by".
     tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
-    tx.execute(
-        "UPDATE audit SET actor_id = NULL, actor_name = ?2
-         WHERE change_id IN (SELECT change_id FROM audit_actors WHERE actor_id = ?1) AND actor_id = ?1",
-        params![id, DELETED],
-    )?;
-    tx.execute("DELETE FROM audit_actors WHERE actor_id = ?1", [id])?;
+    tx.execute("UPDATE audit_writes SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
     let texts = serde_json::to_string(&p.audit_texts).expect("numbers are JSON");
     tx.execute(
         "UPDATE audit_texts SET text = replace(replace(replace(text, ?1, ?4), ?2, ?4), ?3, ?4)

@@ -481,8 +481,10 @@ fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) 
     if undone {
         return Err(Error::conflict("This change was already undone."));
     }
-    let mut later =
-        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit WHERE subject_id = ?1 AND id > ?2 AND change_id <> ?3)")?;
+    let mut later = tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM audit a JOIN audit_writes w ON w.id = a.write_id
+                            WHERE a.subject_id = ?1 AND a.id > ?2 AND w.change_id <> ?3)",
+    )?;
     for entry in entries {
         let subject = entry.subject.as_ref().expect("checked above");
         if later.query_row(params![subject.id, entry.id, change_id], |r| r.get::<_, bool>(0))? {

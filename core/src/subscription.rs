@@ -112,9 +112,9 @@ pub fn overview(ws: &Workspace, days: i64) -> Result<Overview> {
         let mut active = crate::license::usage_tx(tx)?.active;
         let first = today() - Duration::days(days - 1);
         let mut stmt = tx.prepare(&format!(
-            "SELECT substr(a.at, 1, 10), a.action, f.text FROM {}
+            "SELECT substr(w.at, 1, 10), a.action, f.text FROM {}
              WHERE (a.action IN ('deactivated', 'reactivated', 'person_created', 'demo_generated')
-                    OR (a.action = 'merged' AND json_extract(b.text, '$.status') = 'active')) AND a.at >= ?1
+                    OR (a.action = 'merged' AND json_extract(b.text, '$.status') = 'active')) AND w.at >= ?1
              ORDER BY a.id DESC",
             crate::audit::ENTRIES
         ))?;

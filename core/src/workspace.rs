@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/014_audit_texts.sql"),
     include_str!("../migrations/015_audit_rows_cheaply.sql"),
     include_str!("../migrations/016_fewer_lifecycle_indexes.sql"),
+    include_str!("../migrations/017_audit_writes.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -154,12 +154,14 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
         log.into_iter().find(|e| e.change_id == "ch1").unwrap()
     };
     assert_eq!(manager_change(&ws).summary, "Manager of Ada Admin: Bob Builder → nobody");
-    // Version 15 copied the log into a table with a cheaper check: an entry keeps its id, and a
-    // source that is none of app, cli, import and system is still refused.
-    assert_eq!(manager_change(&ws).id, 2);
+    // Versions 15 and 17 copied the log into new tables: an entry keeps its id, time and actor, and
+    // a source that is none of app, cli, import and system is still refused.
+    let change = manager_change(&ws);
+    assert_eq!((change.id, change.at.as_str(), change.actor.as_str()), (2, "2025-07-01T00:00:00Z", "Ada Admin"));
     let unknown_source = ws.write(|tx| {
         Ok(tx.execute(
-            "INSERT INTO audit (at, change_id, actor_name, source, action) VALUES ('2026-01-01', 'ch2', 'Ada Admin', 'web', 'x')",
+            "INSERT INTO audit_writes (change_id, at, actor_name, source, first, last)
+             VALUES ('ch2', '2026-01-01', 'Ada Admin', 'web', 3, 3)",
             [],
         )?)
     });

@@ -130,16 +130,27 @@ pub fn long_log_company(big: &Path) -> PathBuf {
              SELECT {first} + 2 * k.i + 1, 'run-' || k.day,
                     json_object('title', w.title || ' II', 'managerId', w.manager_id, 'run', 'run-' || k.day)
              FROM k JOIN who w USING (n);
-         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before_text, after_text)
-             SELECT date('2025-12-01', '+' || k.day || ' days') || 'T03:00:00Z', 'run-' || k.day, NULL, 'HRIS import', 'import',
-                    'person_updated', w.id, w.name, {first} + 2 * k.i, {first} + 2 * k.i + 1
-             FROM k JOIN who w USING (n) ORDER BY k.i;
+         -- One write a day, as an import writes its entries: numbered in a row after the log so far.
+         INSERT INTO audit_writes (change_id, at, actor_id, actor_name, source, first, last)
+             SELECT 'run-' || k.day, date('2025-12-01', '+' || k.day || ' days') || 'T03:00:00Z', NULL, 'HRIS import',
+                    'import', b.last_id + min(k.i) + 1, b.last_id + max(k.i) + 1
+             FROM k, (SELECT coalesce(max(id), 0) AS last_id FROM audit) b GROUP BY k.day ORDER BY k.day;
+         INSERT INTO audit (id, write_id, action, subject_id, subject_name, before_text, after_text)
+             SELECT aw.first + k.i - k.day * 3000, aw.id, 'person_updated',
+                    w.id, w.name, {first} + 2 * k.i, {first} + 2 * k.i + 1
+             FROM k JOIN who w USING (n) JOIN audit_writes aw ON aw.change_id = 'run-' || k.day ORDER BY k.i;
          INSERT INTO audit_texts (change_id, text)
              SELECT 'moves-' || h.n, json_object('managerId', h.id, 'managerName', h.name) FROM heavy h;
-         INSERT INTO audit (at, change_id, actor_id, actor_name, source, action, subject_id, subject_name, before_text, after_text)
-             SELECT '2026-06-01T09:00:00Z', 'moves-' || h.n, NULL, 'HRIS import', 'import', 'manager_changed', w.id, w.name,
+         INSERT INTO audit_writes (change_id, at, actor_id, actor_name, source, first, last)
+             SELECT 'moves-' || h.n, '2026-06-01T09:00:00Z', NULL, 'HRIS import', 'import',
+                    b.last_id + h.n * 25 + 1, b.last_id + h.n * 25 + 25
+             FROM heavy h, (SELECT max(id) AS last_id FROM audit) b ORDER BY h.n;
+         INSERT INTO audit (id, write_id, action, subject_id, subject_name, before_text, after_text)
+             SELECT aw.first + k.i, aw.id, 'manager_changed', w.id, w.name,
                     (SELECT id FROM audit_texts WHERE change_id = 'moves-' || h.n), NULL
-             FROM heavy h JOIN k ON k.i < 25 JOIN who w ON w.n = (h.n * 2477 + k.i * 13) % (SELECT count(*) FROM who);
+             FROM heavy h JOIN audit_writes aw ON aw.change_id = 'moves-' || h.n
+             JOIN k ON k.i < 25 JOIN who w ON w.n = (h.n * 2477 + k.i * 13) % (SELECT count(*) FROM who)
+             ORDER BY h.n, k.i;
          COMMIT;
          INSERT INTO mentions (mentions) VALUES ('optimize');
          PRAGMA wal_checkpoint(TRUNCATE);
