@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/015_audit_rows_cheaply.sql"),
     include_str!("../migrations/016_fewer_lifecycle_indexes.sql"),
     include_str!("../migrations/017_audit_writes.sql"),
+    include_str!("../migrations/018_links_checked_after_update.sql"),
 ];
 
 /// The schema version this build writes and reads.

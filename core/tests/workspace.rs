@@ -205,6 +205,9 @@ fn a_manager_or_merged_into_id_always_names_someone_in_the_workspace() {
     refused(person("joe", Some("ghost")));
     refused(conn.execute("UPDATE people SET manager_id = 'ghost' WHERE id = 'jane'", []));
     refused(conn.execute("UPDATE people SET merged_into_id = 'ghost' WHERE id = 'jane'", []));
+    // A refused update leaves the row as it was (the check runs after the row is written).
+    let kept: String = conn.query_row("SELECT manager_id FROM people WHERE id = 'jane'", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, "boss");
     // Deleting the person they name leaves no link to nobody behind.
     conn.execute("DELETE FROM people WHERE id = 'boss'", []).unwrap();
     let links: (Option<String>, Option<String>) = conn
