@@ -370,9 +370,6 @@ pub(crate) const ENTRIES: &str = "audit a JOIN audit_writes w ON w.id = a.write_
 struct Where {
     sql: String,
     args: Vec<(&'static str, String)>,
-    /// Whether it reads the entries' writes (`w.`: their time or actor). A count joins them only then:
-    /// SQLite would look up a write for each of a million entries otherwise.
-    writes: bool,
 }
 
 impl Where {
@@ -381,18 +378,19 @@ impl Where {
     }
 }
 
+/// On the entries alone (`a`): what their writes hold (time, actor) is asked of `audit_writes` in a
+/// subquery, so that a count reads no write for each of a million entries.
 fn where_clause(filter: &Filter) -> Result<Where> {
-    let mut w = Where { sql: String::from("WHERE 1=1"), args: Vec::new(), writes: false };
+    let mut w = Where { sql: String::from("WHERE 1=1"), args: Vec::new() };
     let mut add = |clause: &str, name: &'static str, value: String| {
-        w.writes |= clause.contains("w.");
         w.sql.push_str(clause);
         w.args.push((name, value));
     };
     if let Some(person) = filter.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         add(
-            " AND (lower(w.actor_name) LIKE :person OR lower(a.subject_name) LIKE :person
-                   OR a.subject_id IN (SELECT id FROM people WHERE email LIKE :person)
-                   OR w.actor_id IN (SELECT id FROM people WHERE email LIKE :person))",
+            " AND (lower(a.subject_name) LIKE :person OR a.subject_id IN (SELECT id FROM people WHERE email LIKE :person)
+                   OR a.write_id IN (SELECT id FROM audit_writes WHERE lower(actor_name) LIKE :person
+                                        OR actor_id IN (SELECT id FROM people WHERE email LIKE :person)))",
             ":person",
             format!("%{}%", person.to_lowercase()),
         );
@@ -402,11 +400,19 @@ fn where_clause(filter: &Filter) -> Result<Where> {
     }
     if let Some(from) = filter.from.as_deref().filter(|d| !d.is_empty()) {
         let day = time::parse_date("From", from)?;
-        add(" AND w.at >= :from", ":from", day.format("%Y-%m-%d").to_string());
+        add(
+            " AND a.write_id IN (SELECT id FROM audit_writes WHERE at >= :from)",
+            ":from",
+            day.format("%Y-%m-%d").to_string(),
+        );
     }
     if let Some(to) = filter.to.as_deref().filter(|d| !d.is_empty()) {
         let day = time::parse_date("To", to)?.succ_opt().unwrap_or(chrono::NaiveDate::MAX);
-        add(" AND w.at < :to", ":to", day.format("%Y-%m-%d").to_string());
+        add(
+            " AND a.write_id IN (SELECT id FROM audit_writes WHERE at < :to)",
+            ":to",
+            day.format("%Y-%m-%d").to_string(),
+        );
     }
     if let Some(id) = filter.subject_id.as_deref() {
         add(" AND a.subject_id = :subject", ":subject", id.to_string());
@@ -579,9 +585,7 @@ fn summary(e: &AuditEntry) -> String {
 pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<AuditPage> {
     let w = where_clause(filter)?;
     ws.read(|tx| {
-        let writes = if w.writes { "JOIN audit_writes w ON w.id = a.write_id" } else { "" };
-        let total =
-            tx.query_row(&format!("SELECT count(*) FROM audit a {writes} {}", w.sql), &*w.params(), |r| r.get(0))?;
+        let total = tx.query_row(&format!("SELECT count(*) FROM audit a {}", w.sql), &*w.params(), |r| r.get(0))?;
         let mut params = w.params();
         let (limit, offset) = (limit.clamp(1, 1000), offset.max(0));
         params.push((":limit", &limit));
@@ -597,10 +601,9 @@ pub fn list(ws: &Workspace, filter: &Filter, offset: i64, limit: i64) -> Result<
 
 /// The entries of one change, oldest first (what `undo` reverses).
 pub fn change_entries_tx(tx: &Transaction, change_id: &str) -> Result<Vec<AuditEntry>> {
+    // The change's writes by their index, then the entries of each by their range of ids.
     let mut stmt = tx.prepare(&format!(
-        "SELECT {COLUMNS} FROM audit_writes w CROSS JOIN audit a
-         LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text
-         WHERE w.change_id = ?1 AND a.id BETWEEN w.first AND w.last ORDER BY a.id"
+        "SELECT {COLUMNS} FROM {ENTRIES} WHERE w.change_id = ?1 AND a.id BETWEEN w.first AND w.last ORDER BY a.id"
     ))?;
     let entries = stmt.query_map([change_id], entry_from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(entries)

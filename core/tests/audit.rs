@@ -20,6 +20,12 @@ fn the_log_filters_by_person_action_and_date_and_exports_csv() {
         by_person.entries.iter().map(|e| e.summary.as_str()).collect::<Vec<_>>(),
         ["Reactivated Jane Doe", "Deactivated Jane Doe (reason: Left, for good)"]
     );
+    // Who made a change is found by name or email too: Bob's deactivation names Ada only as its actor.
+    for actor in ["ada admin", "ada@ACME"] {
+        let by_actor = audit::list(&c.ws, &Filter { person: Some(actor.into()), ..Filter::default() }, 0, 50).unwrap();
+        let summaries: Vec<&str> = by_actor.entries.iter().map(|e| e.summary.as_str()).collect();
+        assert!(summaries.contains(&"Deactivated Bob Roe (reason: Left, for good)"), "{actor}: {summaries:?}");
+    }
     let deactivations =
         audit::list(&c.ws, &Filter { action: Some("deactivated".into()), ..Filter::default() }, 0, 50).unwrap();
     assert_eq!(deactivations.total, 2);
