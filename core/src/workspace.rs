@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/016_fewer_lifecycle_indexes.sql"),
     include_str!("../migrations/017_audit_writes.sql"),
     include_str!("../migrations/018_links_checked_after_update.sql"),
+    include_str!("../migrations/019_pages_of_16_kib.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -48,6 +49,11 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// keep SQLite's default, so an idle app holds little.
 const WRITE_CACHE_KIB: i64 = 64 * 1024;
 const READ_CACHE_KIB: i64 = 2_000;
+
+/// The size of the workspace file's pages (see migrations/019_pages_of_16_kib.sql).
+const PAGE_SIZE: i64 = 16 * 1024;
+/// The first version in pages of `PAGE_SIZE`.
+const PAGES_OF_16_KIB: i32 = 19;
 
 pub struct Workspace {
     /// Declared before `conn`: its connection closes first, so `conn` closes last and removes the WAL.
@@ -229,6 +235,8 @@ impl Workspace {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Deleted means gone: freed space is zeroed, not left holding old rows.
         conn.pragma_update(None, "secure_delete", true)?;
+        // Takes effect in a new workspace, which has no page yet; an older one is rewritten by `migrate`.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         // A bulk statement's journal (the pages it changed, to undo itself if it fails) and big sorts
         // stay in memory: no temp file holds copies of people's rows, and a change of 10,000 people
         // does not write and drop one (~10% of its time).
@@ -390,8 +398,17 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", index as i32 + 1)?;
         tx.commit()?;
     }
-    // A workspace written before deleted content was zeroed is rewritten once, leaving no old bytes.
-    if (1..ZEROES_DELETED_CONTENT).contains(&current) {
+    // A workspace in pages of another size is rewritten once in pages of `PAGE_SIZE`: outside WAL
+    // mode, where SQLite cannot change it. So is one written before deleted content was zeroed,
+    // leaving no old bytes (it is older than both).
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    if (1..PAGES_OF_16_KIB).contains(&current) && page_size != PAGE_SIZE {
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        conn.pragma_update(None, "journal_mode", "DELETE")?;
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+        conn.execute_batch("VACUUM")?;
+        conn.pragma_update(None, "journal_mode", journal)?;
+    } else if (1..ZEROES_DELETED_CONTENT).contains(&current) {
         conn.execute_batch("VACUUM")?;
     }
     Ok(())

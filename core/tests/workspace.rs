@@ -30,6 +30,7 @@ fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
     assert_eq!(get("PRAGMA user_version"), rusqlite::types::Value::Integer(SCHEMA_VERSION.into()));
     assert_eq!(get("PRAGMA application_id"), rusqlite::types::Value::Integer(APPLICATION_ID.into()));
     assert_eq!(get("PRAGMA journal_mode"), rusqlite::types::Value::Text("wal".into()));
+    assert_eq!(get("PRAGMA page_size"), rusqlite::types::Value::Integer(16384), "pages of 16 KiB from the start");
     for table in ["company", "people", "reviews", "objectives", "feedback", "one_on_ones", "one_on_one_notes", "audit"]
     {
         let n: i64 =
@@ -146,6 +147,16 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!(profile.reviews[0].text.as_deref(), Some("Steady and kind."));
     let version: i32 = ws.read(|tx| Ok(tx.query_row("PRAGMA user_version", [], |r| r.get(0))?)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
+    // Rewritten in pages of 16 KiB (version 19), still in WAL mode, its reviews intact (read above).
+    let (page_size, journal): (i64, String) = ws
+        .read(|tx| {
+            Ok((
+                tx.query_row("PRAGMA page_size", [], |r| r.get(0))?,
+                tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((page_size, journal.as_str()), (16384, "wal"));
     let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
     assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
     // The log reads as it did (its texts moved to their own table in version 14).
