@@ -1,6 +1,6 @@
 -- Roster workspace, version 19: the file is kept in pages of 16 KiB instead of SQLite's 4 KiB. A
 -- change of thousands of people touches most pages of `people` and of its indexes whichever their
--- size, and SQLite writes each changed page to the WAL with two system calls of its own: a quarter
--- as many pages is a quarter as many calls, and a quarter as many reads of them first (deactivating
--- 10,000 people: 15–30% faster in runs side by side). The page size cannot change in SQL inside a transaction:
--- `workspace::migrate` rewrites the file (VACUUM) after this version, and a new workspace starts so.
+-- size, and SQLite reads each changed page and writes it to the WAL with system calls of its own: a
+-- quarter as many pages is a quarter as many calls (deactivating 10,000 people: 15–30% faster in runs
+-- side by side). The page size cannot change inside a transaction, nor in WAL mode: a new workspace
+-- starts in 16 KiB pages, and `workspace::migrate` rewrites any other (VACUUM) after its migrations.

@@ -52,8 +52,6 @@ const READ_CACHE_KIB: i64 = 2_000;
 
 /// The size of the workspace file's pages (see migrations/019_pages_of_16_kib.sql).
 const PAGE_SIZE: i64 = 16 * 1024;
-/// The first version in pages of `PAGE_SIZE`.
-const PAGES_OF_16_KIB: i32 = 19;
 
 pub struct Workspace {
     /// Declared before `conn`: its connection closes first, so `conn` closes last and removes the WAL.
@@ -398,20 +396,34 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", index as i32 + 1)?;
         tx.commit()?;
     }
-    // A workspace in pages of another size is rewritten once in pages of `PAGE_SIZE`: outside WAL
-    // mode, where SQLite cannot change it. So is one written before deleted content was zeroed,
-    // leaving no old bytes (it is older than both).
+    // A workspace in pages of another size (older than version 19, or whose rewrite failed) is rewritten
+    // in pages of `PAGE_SIZE`. So is one written before deleted content was zeroed, leaving no old bytes.
     let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    if (1..PAGES_OF_16_KIB).contains(&current) && page_size != PAGE_SIZE {
-        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        conn.pragma_update(None, "journal_mode", "DELETE")?;
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        conn.execute_batch("VACUUM")?;
-        conn.pragma_update(None, "journal_mode", journal)?;
+    if current >= 1 && page_size != PAGE_SIZE {
+        rewrite_in_pages_of(conn, PAGE_SIZE)?;
     } else if (1..ZEROES_DELETED_CONTENT).contains(&current) {
         conn.execute_batch("VACUUM")?;
     }
     Ok(())
+}
+
+/// Rewrites the workspace in pages of `size`: outside WAL mode, where SQLite cannot change it. VACUUM
+/// is all or nothing: if it fails (it needs room for a copy of the file), the workspace is as it was.
+fn rewrite_in_pages_of(conn: &Connection, size: i64) -> Result<()> {
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    conn.pragma_update(None, "page_size", size)?;
+    let rewritten = conn.execute_batch("VACUUM");
+    conn.pragma_update(None, "journal_mode", journal)?;
+    rewritten.map_err(|e| {
+        Error::new(
+            crate::error::Code::Unavailable,
+            format!(
+                "Roster could not rewrite this workspace in its new, faster layout ({e}); it is unchanged. \
+                 Free as much space as the workspace takes next to it, and open it again."
+            ),
+        )
+    })
 }
 
 /// Where the app and `rosterctl` keep the workspace when none is given: the app's data folder

@@ -45,6 +45,36 @@ fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
 }
 
 #[test]
+fn a_workspace_in_pages_of_another_size_is_rewritten_in_16_kib_pages_and_keeps_its_people() {
+    // As a rewrite that failed (a full disk) leaves it: the current version, in 4 KiB pages.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.roster");
+    drop(Workspace::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO people (id, first_name, last_name, email, created_at) VALUES ('p1', 'Ada', 'Admin', 'ada@acme.test', 'now')",
+        [],
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; PRAGMA journal_mode = WAL;")
+        .unwrap();
+    let page_size =
+        |conn: &rusqlite::Connection| conn.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(page_size(&conn), 4096);
+    drop(conn);
+    let not_an_upgrade = |u: &Upgrade| panic!("the same version is not upgraded, but Roster said {u:?}");
+    let ws = Workspace::open_telling_upgrade(&path, not_an_upgrade).unwrap();
+    let name: String =
+        ws.read(|tx| Ok(tx.query_row("SELECT name FROM people WHERE id = 'p1'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(name, "Ada Admin");
+    drop(ws);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(page_size(&conn), 16384);
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(journal, "wal");
+}
+
+#[test]
 fn a_file_that_is_not_sqlite_is_refused_and_left_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
