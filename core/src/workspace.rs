@@ -396,34 +396,31 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", index as i32 + 1)?;
         tx.commit()?;
     }
-    // A workspace in pages of another size (older than version 19, or whose rewrite failed) is rewritten
-    // in pages of `PAGE_SIZE`. So is one written before deleted content was zeroed, leaving no old bytes.
+    // A workspace in pages of another size (older than version 19) is rewritten in pages of
+    // `PAGE_SIZE`. When that cannot be done now (another program has the file open, or there is no
+    // room for the copy it needs), the workspace works as it is, only slower, and the next opening
+    // tries again. One written before deleted content was zeroed is rewritten in any case.
     let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    if current >= 1 && page_size != PAGE_SIZE {
-        rewrite_in_pages_of(conn, PAGE_SIZE)?;
-    } else if (1..ZEROES_DELETED_CONTENT).contains(&current) {
+    let rewritten = current >= 1 && page_size != PAGE_SIZE && rewrite_in_pages_of(conn, PAGE_SIZE).is_ok();
+    if !rewritten && (1..ZEROES_DELETED_CONTENT).contains(&current) {
         conn.execute_batch("VACUUM")?;
     }
     Ok(())
 }
 
 /// Rewrites the workspace in pages of `size`: outside WAL mode, where SQLite cannot change it. VACUUM
-/// is all or nothing: if it fails (it needs room for a copy of the file), the workspace is as it was.
+/// is all or nothing: if it fails, the workspace is as it was.
 fn rewrite_in_pages_of(conn: &Connection, size: i64) -> Result<()> {
     let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    // SQLite leaves WAL mode only when no other connection has the file open; else it stays in it.
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    if mode != "delete" {
+        return Err(Error::new(crate::error::Code::Unavailable, "Another program has the workspace open."));
+    }
     conn.pragma_update(None, "page_size", size)?;
     let rewritten = conn.execute_batch("VACUUM");
     conn.pragma_update(None, "journal_mode", journal)?;
-    rewritten.map_err(|e| {
-        Error::new(
-            crate::error::Code::Unavailable,
-            format!(
-                "Roster could not rewrite this workspace in its new, faster layout ({e}); it is unchanged. \
-                 Free as much space as the workspace takes next to it, and open it again."
-            ),
-        )
-    })
+    Ok(rewritten?)
 }
 
 /// Where the app and `rosterctl` keep the workspace when none is given: the app's data folder

@@ -46,7 +46,7 @@ fn a_new_workspace_is_migrated_from_empty_with_wal_and_foreign_keys() {
 
 #[test]
 fn a_workspace_in_pages_of_another_size_is_rewritten_in_16_kib_pages_and_keeps_its_people() {
-    // As a rewrite that failed (a full disk) leaves it: the current version, in 4 KiB pages.
+    // As an upgrade that could not rewrite it leaves it: the current version, in 4 KiB pages.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.roster");
     drop(Workspace::open(&path).unwrap());
