@@ -154,7 +154,13 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     {
         let db = sqlite(&app);
         for (name, id) in names.iter().chain([&(first.clone(), first_id.clone())]) {
-            let status: String = db.query_row("SELECT status FROM people WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+            let status: String = db
+                .query_row(
+                    "SELECT status FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
             assert_eq!(status, "deactivated", "{name}");
         }
     }
@@ -301,8 +307,8 @@ async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_thei
     app.text_is("profile-name", &manager).await;
     let (team, vp, vp_email): (i64, String, String) = sqlite(&app)
         .query_row(
-            "SELECT (SELECT count(*) FROM people r WHERE r.manager_id = p.id AND r.status = 'active'), m.name, m.email
-             FROM people p JOIN people m ON m.id = p.manager_id WHERE p.id = ?1",
+            "SELECT (SELECT count(*) FROM lifecycle r WHERE r.manager_id = p.id AND r.status = 'active'), m.name, m.email
+             FROM people p JOIN lifecycle l ON l.person = p.rowid JOIN people m ON m.id = l.manager_id WHERE p.id = ?1",
             [&manager_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -328,8 +334,8 @@ async fn a_manager_is_deactivated_from_their_profile_and_someone_takes_over_thei
     app.text_contains("deactivated-banner", "by Ada Admin").await;
     let moved: i64 = sqlite(&app)
         .query_row(
-            "SELECT count(*) FROM people r JOIN people m ON m.id = r.manager_id WHERE m.name = ?1 AND r.status = 'active'
-             AND r.id IN (SELECT subject_id FROM audit WHERE action = 'manager_changed')",
+            "SELECT count(*) FROM people r JOIN lifecycle l ON l.person = r.rowid JOIN people m ON m.id = l.manager_id
+             WHERE m.name = ?1 AND l.status = 'active' AND r.id IN (SELECT subject_id FROM audit WHERE action = 'manager_changed')",
             [&vp],
             |r| r.get(0),
         )
@@ -503,7 +509,7 @@ async fn a_lapsed_subscription_is_restarted_by_the_admin_who_then_starts_a_revie
         .unwrap();
     let active: i64 = rusqlite::Connection::open(&app.workspace)
         .unwrap()
-        .query_row("SELECT count(*) FROM people WHERE status = 'active'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM lifecycle WHERE status = 'active'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(pending, active, "a pending review for every active person, none for deactivated people");
     app.quit().await;
@@ -548,8 +554,13 @@ async fn an_admin_merges_two_accounts_after_reading_the_preview_and_answering_th
         |enabled: &bool| *enabled,
     )
     .await;
-    let status: String =
-        sqlite(&app).query_row("SELECT status FROM people WHERE id = ?1", [&source_id], |r| r.get(0)).unwrap();
+    let status: String = sqlite(&app)
+        .query_row(
+            "SELECT status FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE id = ?1",
+            [&source_id],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(status, "active", "cancelled: nothing merged");
 
     app.click("merge-confirm").await;
@@ -700,7 +711,12 @@ async fn the_hris_import_deactivates_jane_and_a_sync_hold_keeps_her_active() {
     }
     std::fs::write(feed.join("hris-2026-11-25.csv"), hris_file("Terminated", true)).unwrap();
     let status_of = |db: &rusqlite::Connection, email: &str| -> String {
-        db.query_row("SELECT status FROM people WHERE email = ?1", [email], |r| r.get(0)).unwrap()
+        db.query_row(
+            "SELECT status FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE email = ?1",
+            [email],
+            |r| r.get(0),
+        )
+        .unwrap()
     };
 
     // The app imports on its own: the file lists Jane as inactive.
@@ -713,7 +729,7 @@ async fn the_hris_import_deactivates_jane_and_a_sync_hold_keeps_her_active() {
     )
     .await;
     let kept: (String, String) = sqlite(&app)
-        .query_row("SELECT title, status FROM people WHERE email = 'jane.kept@northwind.example'", [], |r| {
+        .query_row("SELECT title, status FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE email = 'jane.kept@northwind.example'", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();

@@ -17,7 +17,10 @@ const NEW_HIRES: usize = 1_000;
 fn export(path: &Path) -> String {
     let conn = rusqlite::Connection::open(path).unwrap();
     let heads: Vec<String> = conn
-        .prepare("SELECT p.email FROM people p JOIN people ceo ON ceo.id = p.manager_id WHERE ceo.manager_id IS NULL ORDER BY p.email")
+        .prepare(
+            "SELECT p.email FROM people p JOIN lifecycle l ON l.person = p.rowid JOIN people ceo ON ceo.id = l.manager_id
+             JOIN lifecycle c ON c.person = ceo.rowid WHERE c.manager_id IS NULL ORDER BY p.email",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -31,8 +34,10 @@ fn export(path: &Path) -> String {
     let mut stmt = conn
         .prepare(
             "SELECT p.first_name, p.last_name, p.title, p.email, coalesce(m.email, ''), p.department, p.location,
-                    coalesce(p.hire_date, ''), p.status, p.role, coalesce(m.manager_id, '') = ''
-             FROM people p LEFT JOIN people m ON m.id = p.manager_id ORDER BY p.email",
+                    coalesce(p.hire_date, ''), l.status, p.role, coalesce(ml.manager_id, '') = ''
+             FROM people p JOIN lifecycle l ON l.person = p.rowid LEFT JOIN people m ON m.id = l.manager_id
+                  LEFT JOIN lifecycle ml ON ml.person = m.rowid
+             ORDER BY p.email",
         )
         .unwrap();
     let mut rows = stmt.query([]).unwrap();

@@ -283,7 +283,7 @@ pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, size: Size) 
         let head = staff.add(head_title, department, Some(ceo), founded)?;
         leaders.insert(head);
         if *department == "People" {
-            tx.execute("UPDATE people SET manager_id = ?1 WHERE id = ?2", params![staff.members[head].id, admin_id])?;
+            people::set_manager_tx(tx, admin_id, Some(&staff.members[head].id))?;
         }
         let teams = (headcount / 9).max(1);
         let mut leads = Vec::new();
@@ -314,8 +314,8 @@ pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, size: Size) 
         let on = today - Duration::days(rng.i64(1..since_hire.min(730)));
         members[i].deactivated = Some(on);
         tx.execute(
-            "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE id = ?4",
+            "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
+             WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
             params![format!("{on}T09:00:00Z"), admin_name, REASONS[rng.usize(..REASONS.len())], members[i].id],
         )?;
         deactivated += 1;

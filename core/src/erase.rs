@@ -145,7 +145,7 @@ fn stays_tx(tx: &Transaction, id: &str) -> Result<Stays> {
     Ok(Stays {
         reviews_written: count(tx, "SELECT count(*) FROM reviews WHERE reviewer_id = ?1", &[&id])?,
         feedback_given: count(tx, "SELECT count(*) FROM feedback WHERE from_id = ?1", &[&id])?,
-        direct_reports: count(tx, "SELECT count(*) FROM people WHERE manager_id = ?1", &[&id])?,
+        direct_reports: count(tx, "SELECT count(*) FROM lifecycle WHERE manager_id = ?1", &[&id])?,
     })
 }
 
@@ -160,10 +160,11 @@ fn people_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Person>> {
         if out.iter().any(|p| p.subject.id == found.id) {
             continue;
         }
-        let (status, email): (String, String) =
-            tx.query_row("SELECT status, email FROM people WHERE id = ?1", [&found.id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+        let (status, email): (String, String) = tx.query_row(
+            "SELECT l.status, p.email FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+            [&found.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         if status == "active" {
             return Err(Error::precondition_failed(format!(
                 "{} is active: deactivate them first, then delete.",
@@ -393,7 +394,7 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     // deactivated, the only people with these texts (its condition, the first here, lets SQLite read the
     // index instead of everyone).
     tx.execute(
-        "UPDATE people SET deactivated_by_name = CASE WHEN deactivated_by_name = ?1 THEN ?3 ELSE deactivated_by_name END,
+        "UPDATE lifecycle SET deactivated_by_name = CASE WHEN deactivated_by_name = ?1 THEN ?3 ELSE deactivated_by_name END,
                            deactivation_reason = replace(replace(deactivation_reason, ?1, ?3), ?2, ?3)
          WHERE status = 'deactivated'
            AND (deactivated_by_name = ?1 OR instr(deactivation_reason, ?1) > 0 OR instr(deactivation_reason, ?2) > 0)",

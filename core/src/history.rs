@@ -155,10 +155,10 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
         |r: &rusqlite::Row| Ok(Colleague { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, status: r.get(3)? });
     let (mut person, manager_id) = tx
         .query_row(
-            "SELECT id, name, first_name, last_name, email, title, department, location, hire_date, role, status,
-                    deactivated_at, deactivated_by_name, deactivation_reason, manager_id, employee_id,
-                    (SELECT name FROM people g WHERE g.id = people.merged_into_id), merged_into_id
-             FROM people WHERE id = ?1",
+            "SELECT p.id, p.name, p.first_name, p.last_name, p.email, p.title, p.department, p.location, p.hire_date,
+                    p.role, l.status, l.deactivated_at, l.deactivated_by_name, l.deactivation_reason, l.manager_id,
+                    p.employee_id, (SELECT name FROM people g WHERE g.id = p.merged_into_id), p.merged_into_id
+             FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
             [id],
             |r| {
                 let deactivation = r
@@ -202,12 +202,17 @@ fn person_tx(tx: &Transaction, id: &str) -> Result<Person> {
         })?;
     if let Some(manager_id) = manager_id {
         person.manager = tx
-            .query_row("SELECT id, name, title, status FROM people WHERE id = ?1", [&manager_id], colleague)
+            .query_row(
+                "SELECT p.id, p.name, p.title, l.status FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+                [&manager_id],
+                colleague,
+            )
             .optional()?;
     }
     person.reports = list(
         tx,
-        "SELECT id, name, title, status FROM people WHERE manager_id = ?1 ORDER BY status, name COLLATE NOCASE",
+        "SELECT p.id, p.name, p.title, l.status FROM lifecycle l JOIN people p ON p.rowid = l.person
+         WHERE l.manager_id = ?1 ORDER BY l.status, p.name COLLATE NOCASE",
         id,
         colleague,
     )?;

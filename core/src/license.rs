@@ -20,12 +20,12 @@ pub fn usage(ws: &Workspace) -> Result<Usage> {
 }
 
 /// The seats and who takes them. Only the deactivated have an index of their own
-/// (`people_deactivated`: a deactivation writes to no index of everyone); the active are the others.
+/// (`lifecycle_deactivated`: a deactivation writes to no index of everyone); the active are the others.
 pub(crate) fn usage_tx(tx: &Transaction) -> Result<Usage> {
     let (seats, everyone, deactivated): (i64, i64, i64) = tx
         .prepare_cached(
             "SELECT coalesce((SELECT seats FROM company), 0), (SELECT count(*) FROM people),
-                    (SELECT count(*) FROM people WHERE status = 'deactivated')",
+                    (SELECT count(*) FROM lifecycle WHERE status = 'deactivated')",
         )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let active = everyone - deactivated;

@@ -77,7 +77,8 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
     }
     let mut by_id: HashMap<String, Resolved> = HashMap::default();
     let mut found = tx.prepare_cached(
-        "SELECT p.id, p.name, p.status, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value",
+        "SELECT p.id, p.name, l.status, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value
+         JOIN lifecycle l ON l.person = p.rowid",
     )?;
     // Looked up in id order, so they walk the id index forward rather than jump around it: ids are
     // UUIDv7, in the order people were added, and so is the table (~30% faster at 10,000 people).
@@ -92,7 +93,9 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
     }
     let mut seen = HashSet::default();
     let mut out = Vec::with_capacity(keys.len());
-    let mut status = tx.prepare_cached("SELECT status, rowid FROM people WHERE id = ?1")?;
+    let mut status = tx.prepare_cached(
+        "SELECT l.status, l.person FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+    )?;
     for key in keys {
         let found = match by_id.get(key.trim()) {
             Some(found) => found.clone(),
@@ -118,8 +121,8 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     // copies the ids into a temporary index, and in id order, so that the lookups walk the manager
     // index forward (14% of planning 10,000 people).
     let mut stmt = tx.prepare_cached(
-        "SELECT p.id, p.name, p.manager_id, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.manager_id = j.value
-         WHERE p.status = 'active'",
+        "SELECT p.id, p.name, l.manager_id, l.person FROM json_each(?1) j CROSS JOIN lifecycle l ON l.manager_id = j.value
+         JOIN people p ON p.rowid = l.person WHERE l.status = 'active'",
     )?;
     let mut managers: Vec<&str> = chosen.keys().copied().collect();
     managers.sort_unstable();
@@ -164,7 +167,9 @@ fn check_not_self_or_last_admin_tx(tx: &Transaction, actor: &Actor, people: &[Pe
         )));
     }
     let ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut admins = tx.prepare_cached("SELECT id FROM people WHERE role = 'admin' AND status = 'active'")?;
+    let mut admins = tx.prepare_cached(
+        "SELECT p.id FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.role = 'admin' AND l.status = 'active'",
+    )?;
     let remaining = admins
         .query_map([], |r| r.get::<_, String>(0))?
         .filter(|id| id.as_ref().map_or(true, |id| !ids.contains(id.as_str())))
@@ -199,15 +204,14 @@ fn handover_target_tx(tx: &Transaction, plan: &Plan, handover: Option<&Handover>
             target.name
         )));
     }
-    let status: String = tx.query_row("SELECT status FROM people WHERE id = ?1", [&target.id], |r| r.get(0))?;
-    if status != "active" {
+    if !people::is_active_tx(tx, &target.id)? {
         return Err(Error::invalid_input(format!(
             "{} is deactivated and cannot take over direct reports: choose an active person.",
             target.name
         )));
     }
     let reports: HashSet<&str> = plan.reports.iter().map(|r| r.id.as_str()).collect();
-    let mut up = tx.prepare_cached("SELECT manager_id FROM people WHERE id = ?1")?;
+    let mut up = tx.prepare_cached(people::MANAGER_OF)?;
     let mut cursor = Some(target.id.clone());
     let mut steps = 0;
     while let Some(id) = cursor {
@@ -230,8 +234,11 @@ fn set_managers_tx<'a>(tx: &Transaction, ids: impl IntoIterator<Item = &'a str>,
         Some(id) => tx.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0)).optional()?,
         None => None,
     };
-    tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
-        .execute(params![manager, people::ids_json(ids)])?;
+    tx.prepare_cached(
+        "UPDATE lifecycle SET manager_id = ?1
+         WHERE person IN (SELECT p.rowid FROM json_each(?2) j CROSS JOIN people p ON p.id = j.value)",
+    )?
+    .execute(params![manager, people::ids_json(ids)])?;
     Ok(())
 }
 
@@ -268,8 +275,8 @@ pub fn deactivate(
         let change = people::new_id();
         let at = time::now();
         tx.prepare_cached(
-            "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE rowid IN (SELECT value FROM json_each(?4))",
+            "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
+             WHERE person IN (SELECT value FROM json_each(?4))",
         )?
         .execute(params![at, actor.name, reason, people::rows_json(plan.rows.iter().copied())])?;
         sessions::end_all_of_tx(tx, plan.people.iter().map(|p| p.id.as_str()))?;
@@ -278,7 +285,7 @@ pub fn deactivate(
         if !plan.reports.is_empty() {
             // The target was checked above (active, so present): unlike an undo's handover, which
             // `set_managers_tx` makes, nothing needs to be looked up again.
-            tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE rowid IN (SELECT value FROM json_each(?2))")?
+            tx.prepare_cached("UPDATE lifecycle SET manager_id = ?1 WHERE person IN (SELECT value FROM json_each(?2))")?
                 .execute(params![target_id, people::rows_json(plan.reports.iter().map(|r| r.row))])?;
         }
         // One "before" per old manager, shared by the entries of all their reports: it is written
@@ -355,11 +362,12 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
         }
         let change = people::new_id();
         let mut before = tx.prepare_cached(
-            "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM people WHERE id = ?1",
+            "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM lifecycle
+             WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
         )?;
         let mut update = tx.prepare_cached(
-            "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
-             WHERE id = ?1",
+            "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
+             WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
         )?;
         let people: Vec<PersonRef> = inactive.into_iter().map(|(p, ..)| p).collect();
         let mut was = Vec::with_capacity(people.len());
@@ -413,8 +421,8 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
             let action = match entry.action.as_str() {
                 "deactivated" => {
                     tx.prepare_cached(
-                        "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
-                         deactivation_reason = NULL WHERE id = ?1",
+                        "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
+                         deactivation_reason = NULL WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
                     )?
                     .execute([&subject.id])?;
                     reactivated.push(subject.clone());
@@ -424,8 +432,8 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
                     check_not_self_or_last_admin_tx(tx, actor, std::slice::from_ref(subject))?;
                     let was = entry.before.clone().unwrap_or(Value::Null);
                     tx.prepare_cached(
-                        "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
-                         deactivation_reason = ?3 WHERE id = ?4",
+                        "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
+                         deactivation_reason = ?3 WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
                     )?
                     .execute(params![
                         was["at"].as_str().map_or_else(time::now, str::to_string),

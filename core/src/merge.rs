@@ -107,8 +107,9 @@ const COPYABLE: &[(&str, &str, &str)] = &[
 fn side_tx(tx: &Transaction, key: &str) -> Result<Side> {
     let found = people::resolve_tx(tx, key)?;
     Ok(tx.query_row(
-        "SELECT p.id, p.name, p.email, p.title, p.department, p.status, m.id, m.name
-         FROM people p LEFT JOIN people m ON m.id = p.merged_into_id WHERE p.id = ?1",
+        "SELECT p.id, p.name, p.email, p.title, p.department, l.status, m.id, m.name
+         FROM people p JOIN lifecycle l ON l.person = p.rowid LEFT JOIN people m ON m.id = p.merged_into_id
+         WHERE p.id = ?1",
         [&found.id],
         |r| {
             Ok(Side {
@@ -157,15 +158,19 @@ fn counts_tx(tx: &Transaction, id: &str) -> Result<Counts> {
         feedback_given: count(tx, "SELECT count(*) FROM feedback WHERE from_id = ?1", id)?,
         one_on_ones: count(tx, "SELECT count(*) FROM one_on_ones WHERE person_id = ?1 OR manager_id = ?1", id)?,
         private_notes: count(tx, "SELECT count(*) FROM one_on_one_notes WHERE author_id = ?1", id)?,
-        direct_reports: count(tx, "SELECT count(*) FROM people WHERE manager_id = ?1", id)?,
+        direct_reports: count(tx, "SELECT count(*) FROM lifecycle WHERE manager_id = ?1", id)?,
         audit_entries: count(tx, "SELECT count(*) FROM audit WHERE subject_id = ?1", id)?,
     })
 }
 
+/// The name of the manager of the person with id `?1`.
+const MANAGER_NAME_OF: &str =
+    "SELECT m.name FROM people p JOIN lifecycle l ON l.person = p.rowid JOIN people m ON m.id = l.manager_id WHERE p.id = ?1";
+
 /// The value of a copyable field, shown as text (the manager by name).
 fn field_value(tx: &Transaction, id: &str, column: &str) -> Result<Option<String>> {
     let sql = if column == "manager_id" {
-        "SELECT m.name FROM people p JOIN people m ON m.id = p.manager_id WHERE p.id = ?1".to_string()
+        MANAGER_NAME_OF.to_string()
     } else {
         format!("SELECT {column} FROM people WHERE id = ?1")
     };
@@ -198,7 +203,7 @@ fn fields_tx(tx: &Transaction, source: &str, destination: &str) -> Result<Vec<Fi
 
 /// Whether `person` is `ancestor` or anywhere below them in the reporting chain.
 fn reports_to_tx(tx: &Transaction, person: &str, ancestor: &str) -> Result<bool> {
-    let mut up = tx.prepare_cached("SELECT manager_id FROM people WHERE id = ?1")?;
+    let mut up = tx.prepare_cached(people::MANAGER_OF)?;
     let mut seen = HashSet::new();
     let mut cursor: Option<String> = up.query_row([person], |r| r.get(0))?;
     while let Some(id) = cursor {
@@ -231,13 +236,7 @@ fn conflicts_tx(tx: &Transaction, source: &Side, destination: &Side) -> Result<V
         });
     }
     if reports_to_tx(tx, &destination.id, &source.id)? {
-        let above: Option<String> = tx
-            .query_row(
-                "SELECT m.name FROM people p JOIN people m ON m.id = p.manager_id WHERE p.id = ?1",
-                [&source.id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let above: Option<String> = tx.query_row(MANAGER_NAME_OF, [&source.id], |r| r.get(0)).optional()?;
         conflicts.push(Conflict {
             kind: "reports_to_source",
             message: format!(
@@ -317,22 +316,19 @@ pub fn merge(ws: &Workspace, actor: &Actor, source: &str, destination: &str, fie
         copy_fields_tx(tx, &preview, fields)?;
         // Nobody may end up managing themselves: a destination below the source takes the source's place.
         if preview.conflicts.iter().any(|c| c.kind == "reports_to_source") {
-            tx.execute(
-                "UPDATE people SET manager_id = (SELECT manager_id FROM people WHERE id = ?1) WHERE id = ?2",
-                params![from, to],
-            )?;
-            tx.execute("UPDATE people SET manager_id = NULL WHERE id = ?1 AND manager_id = ?1", [to])?;
+            let above: Option<String> = tx.query_row(people::MANAGER_OF, [from], |r| r.get(0))?;
+            people::set_manager_tx(tx, to, above.as_deref().filter(|m| m != to))?;
         }
         move_history_tx(tx, from, to)?;
         make_aliases_tx(tx, &preview)?;
         let at = time::now();
         tx.execute(
-            "UPDATE people SET status = 'deactivated', deactivated_at = coalesce(deactivated_at, ?1),
-                    deactivated_by_name = coalesce(deactivated_by_name, ?2), merged_into_id = ?3,
-                    deactivation_reason = ?4, manager_id = NULL, password_hash = NULL
-             WHERE id = ?5",
-            params![at, actor.name, to, format!("Merged into {}", preview.destination.name), from],
+            "UPDATE lifecycle SET status = 'deactivated', deactivated_at = coalesce(deactivated_at, ?1),
+                    deactivated_by_name = coalesce(deactivated_by_name, ?2), deactivation_reason = ?3, manager_id = NULL
+             WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
+            params![at, actor.name, format!("Merged into {}", preview.destination.name), from],
         )?;
+        tx.execute("UPDATE people SET merged_into_id = ?1, password_hash = NULL WHERE id = ?2", params![to, from])?;
         sessions::end_all_tx(tx, from)?;
         let subject = PersonRef { id: from.clone(), name: preview.source.name.clone() };
         let after = json!({
@@ -369,8 +365,8 @@ fn copy_fields_tx(tx: &Transaction, preview: &Preview, keys: &[String]) -> Resul
         let column =
             COPYABLE.iter().find(|(k, _, _)| *k == key).map(|(_, _, c)| *c).expect("offered fields are copyable");
         if column == "manager_id" {
-            let manager: Option<String> =
-                tx.query_row("SELECT manager_id FROM people WHERE id = ?1", [&preview.source.id], |r| r.get(0))?;
+            let manager: Option<String> = tx.query_row(people::MANAGER_OF, [&preview.source.id], |r| r.get(0))?;
+            // A source's manager who is the destination itself is not copied: nobody manages themselves.
             if let Some(manager) = manager.filter(|m| *m != preview.destination.id) {
                 if reports_to_tx(tx, &manager, &preview.destination.id)? {
                     return Err(Error::invalid_input(format!(
@@ -378,15 +374,13 @@ fn copy_fields_tx(tx: &Transaction, preview: &Preview, keys: &[String]) -> Resul
                         preview.source.name, preview.destination.name
                     )));
                 }
+                people::set_manager_tx(tx, &preview.destination.id, Some(&manager))?;
             }
+            continue;
         }
-        // A source's manager who is the destination itself is not copied: nobody manages themselves.
         tx.execute(
-            &format!(
-                "UPDATE people SET {column} = (SELECT {column} FROM people WHERE id = ?1)
-                 WHERE id = ?2 AND (?3 <> 'manager_id' OR (SELECT manager_id FROM people WHERE id = ?1) <> ?2)"
-            ),
-            params![preview.source.id, preview.destination.id, column],
+            &format!("UPDATE people SET {column} = (SELECT {column} FROM people WHERE id = ?1) WHERE id = ?2"),
+            params![preview.source.id, preview.destination.id],
         )?;
     }
     Ok(())
@@ -403,7 +397,7 @@ fn move_history_tx(tx: &Transaction, from: &str, to: &str) -> Result<()> {
         "UPDATE one_on_ones SET person_id = ?2 WHERE person_id = ?1",
         "UPDATE one_on_ones SET manager_id = ?2 WHERE manager_id = ?1",
         "UPDATE one_on_one_notes SET author_id = ?2 WHERE author_id = ?1",
-        "UPDATE people SET manager_id = ?2 WHERE manager_id = ?1 AND id <> ?2",
+        "UPDATE lifecycle SET manager_id = ?2 WHERE manager_id = ?1 AND person <> (SELECT rowid FROM people WHERE id = ?2)",
         "UPDATE audit SET subject_id = ?2 WHERE subject_id = ?1",
         "INSERT OR IGNORE INTO cycle_participants (cycle_id, person_id) SELECT cycle_id, ?2 FROM cycle_participants WHERE person_id = ?1",
         "DELETE FROM cycle_participants WHERE person_id = ?1",

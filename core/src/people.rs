@@ -92,8 +92,8 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
     }
     let id = new_id();
     tx.prepare_cached(
-        "INSERT INTO people (id, first_name, last_name, email, title, department, location, hire_date, manager_id, role, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO people (id, first_name, last_name, email, title, department, location, hire_date, role, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -104,11 +104,40 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
         person.department.trim(),
         person.location.trim(),
         person.hire_date,
-        person.manager_id,
         person.role.as_str(),
         time::now()
     ])?;
+    if let Some(manager) = &person.manager_id {
+        set_manager_of_row_tx(tx, tx.last_insert_rowid(), manager)?;
+    }
     Ok(PersonRef { id, name: full_name(first, last) })
+}
+
+/// Gives the person in this row of `people` a manager. A person starts with none: the trigger that
+/// inserts a person's row of `lifecycle` makes them active and without a manager.
+pub(crate) fn set_manager_of_row_tx(tx: &Transaction, row: i64, manager_id: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE lifecycle SET manager_id = ?1 WHERE person = ?2")?.execute(params![manager_id, row])?;
+    Ok(())
+}
+
+/// The manager of the person with id `?1` (NULL for none; no row for nobody with that id).
+pub(crate) const MANAGER_OF: &str =
+    "SELECT l.manager_id FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1";
+
+/// Whether the person with this id is active (not deactivated).
+pub(crate) fn is_active_tx(tx: &Transaction, id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT l.status = 'active' FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// Gives the person with this id a manager, or none.
+pub(crate) fn set_manager_tx(tx: &Transaction, id: &str, manager_id: Option<&str>) -> Result<()> {
+    tx.prepare_cached("UPDATE lifecycle SET manager_id = ?1 WHERE person = (SELECT rowid FROM people WHERE id = ?2)")?
+        .execute(params![manager_id, id])?;
+    Ok(())
 }
 
 /// A person's name as the `name` column computes it from first and last name.

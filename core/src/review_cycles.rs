@@ -79,7 +79,8 @@ pub fn list(ws: &Workspace) -> Result<Vec<Cycle>> {
 pub fn departments(ws: &Workspace) -> Result<Vec<String>> {
     ws.read(|tx| {
         let mut stmt = tx.prepare(
-            "SELECT DISTINCT department FROM people WHERE status = 'active' AND department <> '' ORDER BY department COLLATE NOCASE",
+            "SELECT DISTINCT p.department FROM people p JOIN lifecycle l ON l.person = p.rowid
+             WHERE l.status = 'active' AND p.department <> '' ORDER BY p.department COLLATE NOCASE",
         )?;
         let departments = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(departments)
@@ -109,7 +110,8 @@ pub fn create(ws: &Workspace, actor: &Actor, new: &NewCycle) -> Result<Cycle> {
         )?;
         let added = tx.execute(
             "INSERT INTO cycle_participants (cycle_id, person_id)
-             SELECT ?1, id FROM people WHERE status = 'active' AND (?2 IS NULL OR department = ?2)",
+             SELECT ?1, p.id FROM people p JOIN lifecycle l ON l.person = p.rowid
+             WHERE l.status = 'active' AND (?2 IS NULL OR p.department = ?2)",
             params![id, department],
         )?;
         if added == 0 {
@@ -136,10 +138,11 @@ pub fn start(ws: &Workspace, actor: &Actor, id: &str) -> Result<Cycle> {
         // People deactivated since the draft are no longer participants.
         tx.execute(
             "DELETE FROM cycle_participants WHERE cycle_id = ?1
-             AND person_id IN (SELECT id FROM people WHERE status <> 'active')",
+             AND person_id IN (SELECT p.id FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE l.status <> 'active')",
             [id],
         )?;
-        let mut participants = tx.prepare("SELECT p.id, p.manager_id FROM cycle_participants c JOIN people p ON p.id = c.person_id WHERE c.cycle_id = ?1")?;
+        let mut participants = tx.prepare("SELECT p.id, l.manager_id FROM cycle_participants c JOIN people p ON p.id = c.person_id
+             JOIN lifecycle l ON l.person = p.rowid WHERE c.cycle_id = ?1")?;
         let rows = participants
             .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

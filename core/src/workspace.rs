@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/017_audit_writes.sql"),
     include_str!("../migrations/018_links_checked_after_update.sql"),
     include_str!("../migrations/019_pages_of_16_kib.sql"),
+    include_str!("../migrations/020_lifecycle_table.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -59,7 +60,7 @@ pub struct Workspace {
     /// `conn.total_changes()` when a checkpoint was last asked for.
     changes_at_checkpoint: AtomicU64,
     conn: Mutex<Connection>,
-    /// Rows of `people` and `aliases` this connection changed so far (SQLite's update hook).
+    /// Rows of `people`, `lifecycle` and `aliases` this connection changed so far (SQLite's update hook).
     people_changes: Arc<AtomicU64>,
     /// The directory's index of everyone, kept while people stay as they were.
     pub(crate) directory_index: Mutex<Option<Arc<crate::directory::Index>>>,
@@ -191,7 +192,7 @@ impl Workspace {
         let people_changes = Arc::new(AtomicU64::new(0));
         let counter = people_changes.clone();
         conn.update_hook(Some(move |_, _: &str, table: &str, _| {
-            if matches!(table, "people" | "aliases") {
+            if matches!(table, "people" | "lifecycle" | "aliases") {
                 counter.fetch_add(1, AtomicOrdering::Relaxed);
             }
         }));

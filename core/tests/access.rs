@@ -229,7 +229,7 @@ fn the_seat_chart_counts_a_merged_away_account_as_leaving_on_the_day_of_the_merg
     let (source, destination): (String, String) =
         c.ws.read(|tx| {
             Ok(tx.query_row(
-                "SELECT min(id), max(id) FROM people WHERE status = 'active' AND role = 'employee'",
+                "SELECT min(id), max(id) FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE status = 'active' AND role = 'employee'",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?)

@@ -45,7 +45,7 @@ fn zebulon_company() -> (Company, String, String) {
     conn.execute_batch(&format!(
         "BEGIN;
          UPDATE people SET role = 'admin', employee_id = 'E-ZQ-1' WHERE id = '{zq}';
-         UPDATE people SET manager_id = '{zq}' WHERE id BETWEEN 'p00100' AND 'p00110';
+         UPDATE lifecycle SET manager_id = '{zq}' WHERE person IN (SELECT rowid FROM people WHERE id BETWEEN 'p00100' AND 'p00110');
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
          INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at)
          SELECT printf('ra%d', i), 'c1', '{zq}', '{peer}', 4, 'About Zebulon Quixote: steady.', '2026-02-01T00:00:00Z' FROM n;

@@ -45,7 +45,14 @@ fn id_of(ws: &Workspace, email: &str) -> String {
 }
 
 fn column(ws: &Workspace, id: &str, column: &str) -> Option<String> {
-    ws.read(|tx| Ok(tx.query_row(&format!("SELECT {column} FROM people WHERE id = ?1"), [id], |r| r.get(0))?)).unwrap()
+    ws.read(|tx| {
+        Ok(tx.query_row(
+            &format!("SELECT {column} FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
 }
 
 fn people_count(ws: &Workspace) -> i64 {
@@ -308,7 +315,13 @@ fn an_unknown_manager_is_a_warning_and_a_manager_cycle_an_error() {
     let c = company(100);
     let keeps = add(&c.ws, "Kim", "Keeps", None);
     let boss = add(&c.ws, "Big", "Boss", None);
-    c.ws.write(|tx| Ok(tx.execute("UPDATE people SET manager_id = ?1 WHERE id = ?2", [&boss, &keeps])?)).unwrap();
+    c.ws.write(|tx| {
+        Ok(tx.execute(
+            "UPDATE lifecycle SET manager_id = ?1 WHERE person = (SELECT rowid FROM people WHERE id = ?2)",
+            [&boss, &keeps],
+        )?)
+    })
+    .unwrap();
     let text = csv(&[
         row("Nat", "Nobody", "ghost@acme.test"),
         row("Kim", "Keeps", "ghost@acme.test"),

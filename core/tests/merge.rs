@@ -19,7 +19,7 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("feedbackGiven", "feedback", "from_id = ?1"),
     ("oneOnOnes", "one_on_ones", "(person_id = ?1 OR manager_id = ?1)"),
     ("privateNotes", "one_on_one_notes", "author_id = ?1"),
-    ("directReports", "people", "manager_id = ?1"),
+    ("directReports", "people JOIN lifecycle ON lifecycle.person = people.rowid", "manager_id = ?1"),
     ("auditEntries", "audit", "subject_id = ?1"),
 ];
 
@@ -80,9 +80,11 @@ fn every_kind_moves_exactly_as_previewed_across_many_companies() {
             c.ws.read(|tx| {
                 Ok(tx.query_row(
                     "WITH RECURSIVE up(start, id, depth) AS (
-                         SELECT id, manager_id, 1 FROM people WHERE manager_id IS NOT NULL
-                         UNION ALL SELECT up.start, p.manager_id, depth + 1 FROM up JOIN people p ON p.id = up.id
-                         WHERE p.manager_id IS NOT NULL AND depth < 300)
+                         SELECT id, manager_id, 1 FROM people JOIN lifecycle ON lifecycle.person = people.rowid
+                         WHERE manager_id IS NOT NULL
+                         UNION ALL SELECT up.start, l.manager_id, depth + 1
+                         FROM up JOIN people p ON p.id = up.id JOIN lifecycle l ON l.person = p.rowid
+                         WHERE l.manager_id IS NOT NULL AND depth < 300)
                      SELECT count(*) FROM up WHERE id = start",
                     [],
                     |r| r.get(0),

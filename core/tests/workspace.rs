@@ -189,6 +189,10 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
     assert_eq!((page_size, journal.as_str()), (16384, "wal"));
     let subscription = roster_core::subscription::get(&ws).unwrap().unwrap();
     assert_eq!(subscription.status, "active", "an upgraded workspace starts with a year");
+    // Who is deactivated, and since when, moved to its own table in version 20.
+    let bob = roster_core::history::profile(&ws, None, "p2").unwrap().person;
+    assert_eq!((bob.status.as_str(), bob.deactivation.unwrap().at.as_str()), ("deactivated", "2025-07-01T00:00:00Z"));
+    assert_eq!(roster_core::history::profile(&ws, None, "p1").unwrap().person.status, "active");
     // The log reads as it did (its texts moved to their own table in version 14).
     let manager_change = |ws: &Workspace| {
         let log = roster_core::audit::list(ws, &Default::default(), 0, 100).unwrap().entries;
@@ -230,33 +234,45 @@ fn a_manager_or_merged_into_id_always_names_someone_in_the_workspace() {
     let path = dir.path().join("w.roster");
     drop(Workspace::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let person = |id: &str, manager: Option<&str>| {
+    let person = |id: &str, merged_into: Option<&str>| {
         conn.execute(
-            "INSERT INTO people (id, first_name, last_name, email, manager_id, created_at) VALUES (?1, ?1, 'X', ?1 || '@acme.test', ?2, 'now')",
-            rusqlite::params![id, manager],
+            "INSERT INTO people (id, first_name, last_name, email, merged_into_id, created_at)
+             VALUES (?1, ?1, 'X', ?1 || '@acme.test', ?2, 'now')",
+            rusqlite::params![id, merged_into],
+        )
+    };
+    let set_manager = |id: &str, manager: &str| {
+        conn.execute(
+            "UPDATE lifecycle SET manager_id = ?2 WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
+            [id, manager],
         )
     };
     person("boss", None).unwrap();
-    person("jane", Some("boss")).unwrap();
+    person("jane", None).unwrap();
+    set_manager("jane", "boss").unwrap();
     conn.execute("UPDATE people SET merged_into_id = 'boss' WHERE id = 'jane'", []).unwrap();
     let refused = |result: rusqlite::Result<usize>| {
         let error = result.expect_err("a link to nobody was written").to_string();
         assert!(error.contains("names nobody in the workspace"), "{error}");
     };
     refused(person("joe", Some("ghost")));
-    refused(conn.execute("UPDATE people SET manager_id = 'ghost' WHERE id = 'jane'", []));
+    refused(set_manager("jane", "ghost"));
     refused(conn.execute("UPDATE people SET merged_into_id = 'ghost' WHERE id = 'jane'", []));
+    let links = || -> (Option<String>, Option<String>) {
+        conn.query_row(
+            "SELECT l.manager_id, p.merged_into_id FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = 'jane'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
     // A refused update leaves the row as it was (the check runs after the row is written).
-    let kept: String = conn.query_row("SELECT manager_id FROM people WHERE id = 'jane'", [], |r| r.get(0)).unwrap();
-    assert_eq!(kept, "boss");
-    // Deleting the person they name leaves no link to nobody behind.
+    assert_eq!(links(), (Some("boss".into()), Some("boss".into())));
+    // Deleting the person they name leaves no link to nobody behind, and no lifecycle without a person.
     conn.execute("DELETE FROM people WHERE id = 'boss'", []).unwrap();
-    let links: (Option<String>, Option<String>) = conn
-        .query_row("SELECT manager_id, merged_into_id FROM people WHERE id = 'jane'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!(links, (None, None));
+    assert_eq!(links(), (None, None));
+    let lifecycles: i64 = conn.query_row("SELECT count(*) FROM lifecycle", [], |r| r.get(0)).unwrap();
+    assert_eq!(lifecycles, 1, "jane's alone");
     // Kept by triggers, not foreign keys: with a foreign key from people to people, SQLite rewrites
     // every index of a person whose manager changes: handing over 10,000 reports took 250 ms, not 70.
     let self_keys: i64 =

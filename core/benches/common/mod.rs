@@ -64,7 +64,7 @@ pub fn big_company() -> PathBuf {
     conn.execute_batch(&format!(
         "BEGIN;
          CREATE TEMP TABLE heavy AS
-           SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
+           SELECT id, row_number() OVER (ORDER BY id) AS n FROM people JOIN lifecycle ON lifecycle.person = people.rowid
            WHERE status = 'deactivated' AND merged_into_id IS NULL ORDER BY id LIMIT {HEAVY};
          CREATE TEMP TABLE k AS WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 250) SELECT i FROM k;
          INSERT INTO reviews (id, cycle_id, subject_id, reviewer_id, rating, text, submitted_at)
@@ -82,7 +82,7 @@ pub fn big_company() -> PathBuf {
          DELETE FROM objectives WHERE owner_id IN (SELECT id FROM heavy) AND id NOT LIKE 'ho-%';
          DELETE FROM feedback WHERE to_id IN (SELECT id FROM heavy) AND id NOT LIKE 'hf-%';
          DELETE FROM one_on_ones WHERE person_id IN (SELECT id FROM heavy) AND id NOT LIKE 'hm-%';
-         UPDATE people SET manager_id = NULL WHERE manager_id IN (SELECT id FROM heavy);
+         UPDATE lifecycle SET manager_id = NULL WHERE manager_id IN (SELECT id FROM heavy);
          UPDATE feedback SET from_id = (SELECT id FROM people WHERE role = 'admin') WHERE from_id IN (SELECT id FROM heavy);
          COMMIT;
          PRAGMA journal_mode = DELETE;  -- one self-contained file to copy
@@ -118,7 +118,8 @@ pub fn long_log_company(big: &Path) -> PathBuf {
          -- The log's indexes stay in memory while a million entries go into them.
          PRAGMA cache_size = -1000000;
          BEGIN;
-         CREATE TEMP TABLE who AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, name, title, manager_id FROM people;
+         CREATE TEMP TABLE who AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, name, title, manager_id
+             FROM people JOIN lifecycle ON lifecycle.person = people.rowid;
          CREATE TEMP TABLE heavy AS SELECT row_number() OVER (ORDER BY subject_id) - 1 AS n, subject_id AS id,
              (SELECT name FROM people WHERE id = subject_id) AS name FROM reviews WHERE id LIKE 'hr-%-1';
          CREATE TEMP TABLE k AS WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < {LOG_ENTRIES} - 1)

@@ -106,8 +106,7 @@ pub fn send_password_mail(ws: &Workspace, actor: &Actor, person: &str, at: DateT
     let (mail_id, name) = ws.write(|tx| {
         require_admin_tx(tx, actor)?;
         let subject = people::resolve_tx(tx, person)?;
-        let status: String = tx.query_row("SELECT status FROM people WHERE id = ?1", [&subject.id], |r| r.get(0))?;
-        if status != "active" {
+        if !people::is_active_tx(tx, &subject.id)? {
             return Err(Error::precondition_failed(format!(
                 "{} is deactivated and cannot sign in: reactivate them first, then send the password mail.",
                 subject.name
@@ -140,8 +139,7 @@ pub fn request_code(ws: &Workspace, email: &str, at: DateTime<Utc>) -> Result<()
     let email = email.trim();
     ws.write(|tx| {
         let Some(id) = people::find_by_email_tx(tx, email)? else { return Ok(()) };
-        let status: String = tx.query_row("SELECT status FROM people WHERE id = ?1", [&id], |r| r.get(0))?;
-        if status != "active" {
+        if !people::is_active_tx(tx, &id)? {
             return Ok(());
         }
         let to = recipient_tx(tx, &id)?;

@@ -21,9 +21,11 @@ struct Account {
 
 fn account_tx(tx: &Transaction, id: &str) -> Result<Option<Account>> {
     Ok(tx
-        .query_row("SELECT name, role, status FROM people WHERE id = ?1", [id], |r| {
-            Ok(Account { name: r.get(0)?, role: r.get(1)?, status: r.get(2)? })
-        })
+        .query_row(
+            "SELECT p.name, p.role, l.status FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+            [id],
+            |r| Ok(Account { name: r.get(0)?, role: r.get(1)?, status: r.get(2)? }),
+        )
         .optional()?)
 }
 
@@ -65,7 +67,8 @@ pub fn first_admin(ws: &Workspace) -> Result<Option<String>> {
     ws.read(|tx| {
         Ok(tx
             .query_row(
-                "SELECT id FROM people WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id LIMIT 1",
+                "SELECT p.id FROM people p JOIN lifecycle l ON l.person = p.rowid
+                 WHERE p.role = 'admin' AND l.status = 'active' ORDER BY p.created_at, p.id LIMIT 1",
                 [],
                 |r| r.get(0),
             )

@@ -169,9 +169,10 @@ impl Index {
     /// reads a page per person), then puts them in name order.
     pub fn build(tx: &Transaction, version: (u64, i64)) -> Result<Index> {
         let mut stmt = tx.prepare(
-            "SELECT id, manager_id, status = 'active', first_name || ' ' || last_name || ' ' || email || ' ' || alias_search,
-                    rowid, title, department, location, coalesce(deactivated_at, '')
-             FROM people",
+            "SELECT p.id, l.manager_id, l.status = 'active',
+                    p.first_name || ' ' || p.last_name || ' ' || p.email || ' ' || p.alias_search,
+                    p.rowid, p.title, p.department, p.location, coalesce(l.deactivated_at, '')
+             FROM people p JOIN lifecycle l ON l.person = p.rowid",
         )?;
         let mut rows = stmt.query([])?;
         let (mut ids, mut managers) = (Texts::default(), Texts::default());

@@ -130,9 +130,10 @@ pub fn prepare(ws: &Workspace) -> Result<()> {
 /// The rows of the people at these positions of the index, in this order.
 fn rows_tx(tx: &Transaction, index: &Index, positions: &[u32]) -> Result<Vec<Row>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT p.id, p.name, p.email, p.title, p.department, p.location, m.id, m.name, p.status,
-                p.deactivated_at, p.deactivated_by_name, p.deactivation_reason, g.id, g.name
-         FROM people p LEFT JOIN people m ON m.id = p.manager_id LEFT JOIN people g ON g.id = p.merged_into_id
+        "SELECT p.id, p.name, p.email, p.title, p.department, p.location, m.id, m.name, l.status,
+                l.deactivated_at, l.deactivated_by_name, l.deactivation_reason, g.id, g.name
+         FROM people p JOIN lifecycle l ON l.person = p.rowid LEFT JOIN people m ON m.id = l.manager_id
+              LEFT JOIN people g ON g.id = p.merged_into_id
          WHERE p.id IN (SELECT value FROM json_each(?1))",
     )?;
     let ids: Vec<String> = positions.iter().map(|&at| index.id(at)).collect();

@@ -228,8 +228,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 }
                 tx.prepare_cached(
                     "INSERT INTO people (id, first_name, last_name, email, employee_id, title, department, team,
-                                         location, gender, hire_date, manager_id, role, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'employee', ?13)",
+                                         location, gender, hire_date, role, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'employee', ?12)",
                 )?
                 .execute(params![
                     new.new_id,
@@ -243,9 +243,11 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                     new.location,
                     new.gender,
                     new.hire_date,
-                    manager,
                     at
                 ])?;
+                if let Some(manager) = manager {
+                    people::set_manager_of_row_tx(tx, tx.last_insert_rowid(), manager)?;
+                }
                 inserted.insert(new.new_id.as_str());
                 let subject = PersonRef { id: new.new_id.clone(), name: new.name.clone() };
                 let after = json!({
@@ -255,22 +257,29 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 written.push(Written { action: Action::PersonCreated, subject, before: None, after });
             }
             Op::Update { id, name, sets, before, after } => {
-                let columns: Vec<String> =
-                    sets.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
-                let sql = format!("UPDATE people SET {} WHERE id = ?1", columns.join(", "));
-                let mut stmt = tx.prepare_cached(&sql)?;
-                let mut values: Vec<&dyn rusqlite::ToSql> = vec![id];
-                values.extend(sets.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
-                stmt.execute(&*values)?;
+                // The manager is kept in `lifecycle`, every other field in `people`.
+                let (manager, fields): (Vec<_>, Vec<_>) = sets.iter().partition(|(c, _)| *c == "manager_id");
+                if !fields.is_empty() {
+                    let columns: Vec<String> =
+                        fields.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
+                    let sql = format!("UPDATE people SET {} WHERE id = ?1", columns.join(", "));
+                    let mut stmt = tx.prepare_cached(&sql)?;
+                    let mut values: Vec<&dyn rusqlite::ToSql> = vec![id];
+                    values.extend(fields.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+                    stmt.execute(&*values)?;
+                }
+                if let Some((_, manager)) = manager.first() {
+                    people::set_manager_tx(tx, id, manager.as_deref())?;
+                }
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
                 let after = with_run(after.clone(), run_id);
                 written.push(Written { action: Action::PersonUpdated, subject, before: Some(before.clone()), after });
             }
             Op::Reactivate { id, name, before } => {
                 tx.prepare_cached(
-                    "UPDATE people SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
+                    "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
                             deactivation_reason = NULL
-                     WHERE id = ?1",
+                     WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
                 )?
                 .execute([id])?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
@@ -279,9 +288,9 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
             }
             Op::Deactivate { id, name, reason } => {
                 tx.prepare_cached(
-                    "UPDATE people SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
+                    "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
                             deactivation_reason = ?3
-                     WHERE id = ?4",
+                     WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
                 )?
                 .execute(params![at, IMPORT_NAME, reason, id])?;
                 sessions::end_all_tx(tx, id)?;
@@ -291,9 +300,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
             }
         }
     }
-    let mut set_manager = tx.prepare_cached("UPDATE people SET manager_id = ?1 WHERE id = ?2")?;
     for new in manager_later {
-        set_manager.execute(params![new.manager_id, new.new_id])?;
+        people::set_manager_tx(tx, &new.new_id, new.manager_id.as_deref())?;
     }
     // Written together once every change is made (see `audit::record_all_tx` for why).
     let entries = written.iter().map(|w| Shared {

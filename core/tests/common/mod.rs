@@ -65,11 +65,25 @@ pub fn add(ws: &Workspace, first: &str, last: &str, manager: Option<&str>) -> St
 }
 
 pub fn status(ws: &Workspace, id: &str) -> String {
-    ws.read(|tx| Ok(tx.query_row("SELECT status FROM people WHERE id = ?1", [id], |r| r.get(0))?)).unwrap()
+    ws.read(|tx| {
+        Ok(tx.query_row(
+            "SELECT status FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
 }
 
 pub fn manager_of(ws: &Workspace, id: &str) -> Option<String> {
-    ws.read(|tx| Ok(tx.query_row("SELECT manager_id FROM people WHERE id = ?1", [id], |r| r.get(0))?)).unwrap()
+    ws.read(|tx| {
+        Ok(tx.query_row(
+            "SELECT manager_id FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
 }
 
 pub fn audit_count(ws: &Workspace) -> i64 {
