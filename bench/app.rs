@@ -256,7 +256,7 @@ async fn main() {
     let expected: i64 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row(
-            "SELECT count(*) FROM people WHERE status = 'active'
+            "SELECT count(*) FROM people JOIN lifecycle ON lifecycle.person = people.rowid WHERE status = 'active'
                AND first_name || ' ' || last_name || ' ' || email || ' ' || title || ' ' || department || ' ' || alias_search
                    LIKE '%engineer%'",
             [],

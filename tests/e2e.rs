@@ -178,7 +178,7 @@ async fn an_admin_sets_up_a_demo_company_and_deactivates_and_reactivates_people(
     let (person, email, reviews): (String, String, usize) = sqlite(&app)
         .query_row(
             "SELECT p.name, p.email, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
-             WHERE p.status = 'deactivated' AND n > 0 ORDER BY p.name LIMIT 1",
+             JOIN lifecycle l ON l.person = p.rowid WHERE l.status = 'deactivated' AND n > 0 ORDER BY p.name LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -604,7 +604,7 @@ async fn an_admin_deletes_a_deactivated_person_after_typing_their_name_and_answe
     let (id, name, email, about): (String, String, String, i64) = sqlite(&app)
         .query_row(
             "SELECT p.id, p.name, p.email, (SELECT count(*) FROM reviews WHERE subject_id = p.id) AS n FROM people p
-             WHERE p.status = 'deactivated' AND n > 0 ORDER BY p.email LIMIT 1",
+             JOIN lifecycle l ON l.person = p.rowid WHERE l.status = 'deactivated' AND n > 0 ORDER BY p.email LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
