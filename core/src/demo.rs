@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::audit::{self, Action, Actor, Entry};
 use crate::error::Result;
+use crate::lifecycle;
 use crate::people::{self, NewPerson, Role};
 
 const FIRST: &[&str] = &[
@@ -313,11 +314,8 @@ pub fn populate_tx(tx: &Transaction, actor: &Actor, admin_id: &str, size: Size) 
         }
         let on = today - Duration::days(rng.i64(1..since_hire.min(730)));
         members[i].deactivated = Some(on);
-        tx.execute(
-            "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
-            params![format!("{on}T09:00:00Z"), admin_name, REASONS[rng.usize(..REASONS.len())], members[i].id],
-        )?;
+        let (at, reason) = (format!("{on}T09:00:00Z"), REASONS[rng.usize(..REASONS.len())]);
+        lifecycle::set_deactivated_tx(tx, &members[i].id, &at, &admin_name, reason)?;
         deactivated += 1;
     }
 

@@ -331,6 +331,38 @@ pub fn deactivate(
     })
 }
 
+/// A deactivated person's status as the "before" of their reactivation's audit entry has it.
+pub(crate) fn deactivation_tx(tx: &Transaction, id: &str) -> Result<Value> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM lifecycle
+         WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
+    )?;
+    Ok(stmt.query_row([id], |r| {
+        let text = |i| r.get::<_, Option<String>>(i);
+        Ok(json!({ "status": "deactivated", "at": text(0)?, "by": text(1)?, "reason": text(2)? }))
+    })?)
+}
+
+/// Marks one person deactivated since `at`, by `by`, for `reason` (many at once: `deactivate`).
+pub(crate) fn set_deactivated_tx(tx: &Transaction, id: &str, at: &str, by: &str, reason: Option<&str>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
+         WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
+    )?
+    .execute(params![at, by, reason, id])?;
+    Ok(())
+}
+
+/// Marks one person active again, their deactivation's when, who and why cleared.
+pub(crate) fn set_active_tx(tx: &Transaction, id: &str) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
+         WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
 /// Over-license note for a summary, when reactivating pushes the company past its seats.
 fn over_license_tx(tx: &Transaction) -> Result<String> {
     let over = license::usage_tx(tx)?.over_by;
@@ -343,9 +375,8 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
         access::require_admin_tx(tx, actor)?;
         let (inactive, active): (Vec<_>, Vec<_>) =
             resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "deactivated");
-        let mut merged = tx.prepare_cached(
-            "SELECT m.name FROM people p JOIN people m ON m.id = p.merged_into_id WHERE p.id = ?1",
-        )?;
+        let mut merged =
+            tx.prepare_cached("SELECT m.name FROM people p JOIN people m ON m.id = p.merged_into_id WHERE p.id = ?1")?;
         for (person, ..) in &inactive {
             if let Some(into) = merged.query_row([&person.id], |r| r.get::<_, String>(0)).optional()? {
                 return Err(Error::precondition_failed(format!(
@@ -361,22 +392,11 @@ pub fn reactivate(ws: &Workspace, actor: &Actor, keys: &[String]) -> Result<Chan
             }));
         }
         let change = people::new_id();
-        let mut before = tx.prepare_cached(
-            "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM lifecycle
-             WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
-        )?;
-        let mut update = tx.prepare_cached(
-            "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL, deactivation_reason = NULL
-             WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
-        )?;
         let people: Vec<PersonRef> = inactive.into_iter().map(|(p, ..)| p).collect();
         let mut was = Vec::with_capacity(people.len());
         for person in &people {
-            was.push(before.query_row([&person.id], |r| {
-                Ok(json!({ "status": "deactivated", "at": r.get::<_, String>(0)?, "by": r.get::<_, Option<String>>(1)?,
-                           "reason": r.get::<_, Option<String>>(2)? }))
-            })?);
-            update.execute([&person.id])?;
+            was.push(deactivation_tx(tx, &person.id)?);
+            set_active_tx(tx, &person.id)?;
         }
         let active_now = json!({ "status": "active" });
         let entries = people.iter().zip(&was).map(|(person, was)| Shared {
@@ -420,27 +440,20 @@ pub fn undo(ws: &Workspace, actor: &Actor, change_id: &str) -> Result<Change> {
             after["undoOf"] = json!(change_id);
             let action = match entry.action.as_str() {
                 "deactivated" => {
-                    tx.prepare_cached(
-                        "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
-                         deactivation_reason = NULL WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
-                    )?
-                    .execute([&subject.id])?;
+                    set_active_tx(tx, &subject.id)?;
                     reactivated.push(subject.clone());
                     Action::Reactivated
                 }
                 "reactivated" => {
                     check_not_self_or_last_admin_tx(tx, actor, std::slice::from_ref(subject))?;
                     let was = entry.before.clone().unwrap_or(Value::Null);
-                    tx.prepare_cached(
-                        "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
-                         deactivation_reason = ?3 WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
-                    )?
-                    .execute(params![
-                        was["at"].as_str().map_or_else(time::now, str::to_string),
+                    set_deactivated_tx(
+                        tx,
+                        &subject.id,
+                        &was["at"].as_str().map_or_else(time::now, str::to_string),
                         was["by"].as_str().unwrap_or(&actor.name),
                         was["reason"].as_str(),
-                        subject.id
-                    ])?;
+                    )?;
                     sessions::end_all_tx(tx, &subject.id)?;
                     deactivated.push(subject.clone());
                     Action::Deactivated

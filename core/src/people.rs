@@ -107,17 +107,10 @@ pub fn insert_tx(tx: &Transaction, person: &NewPerson) -> Result<PersonRef> {
         person.role.as_str(),
         time::now()
     ])?;
-    if let Some(manager) = &person.manager_id {
-        set_manager_of_row_tx(tx, tx.last_insert_rowid(), manager)?;
+    if person.manager_id.is_some() {
+        set_manager_tx(tx, &id, person.manager_id.as_deref())?;
     }
     Ok(PersonRef { id, name: full_name(first, last) })
-}
-
-/// Gives the person in this row of `people` a manager. A person starts with none: the trigger that
-/// inserts a person's row of `lifecycle` makes them active and without a manager.
-pub(crate) fn set_manager_of_row_tx(tx: &Transaction, row: i64, manager_id: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE lifecycle SET manager_id = ?1 WHERE person = ?2")?.execute(params![manager_id, row])?;
-    Ok(())
 }
 
 /// The manager of the person with id `?1` (NULL for none; no row for nobody with that id).
@@ -133,7 +126,8 @@ pub(crate) fn is_active_tx(tx: &Transaction, id: &str) -> Result<bool> {
         .query_row([id], |r| r.get(0))?)
 }
 
-/// Gives the person with this id a manager, or none.
+/// Gives the person with this id a manager, or none. A new person starts with none: the trigger that
+/// inserts their row of `lifecycle` makes them active and without a manager.
 pub(crate) fn set_manager_tx(tx: &Transaction, id: &str, manager_id: Option<&str>) -> Result<()> {
     tx.prepare_cached("UPDATE lifecycle SET manager_id = ?1 WHERE person = (SELECT rowid FROM people WHERE id = ?2)")?
         .execute(params![manager_id, id])?;

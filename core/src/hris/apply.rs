@@ -13,6 +13,7 @@ use super::ImportFile;
 use crate::access::{require_admin_tx, sessions};
 use crate::audit::{self, Action, Actor, Entry, Shared, Source};
 use crate::error::{Code, Error, Result};
+use crate::lifecycle;
 use crate::people::{self, PersonRef};
 use crate::time;
 use crate::workspace::Workspace;
@@ -245,8 +246,8 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                     new.hire_date,
                     at
                 ])?;
-                if let Some(manager) = manager {
-                    people::set_manager_of_row_tx(tx, tx.last_insert_rowid(), manager)?;
+                if manager.is_some() {
+                    people::set_manager_tx(tx, &new.new_id, manager)?;
                 }
                 inserted.insert(new.new_id.as_str());
                 let subject = PersonRef { id: new.new_id.clone(), name: new.name.clone() };
@@ -276,23 +277,13 @@ fn apply_ops_tx(tx: &Transaction, actor: &Actor, run_id: &str, ops: &[Op], creat
                 written.push(Written { action: Action::PersonUpdated, subject, before: Some(before.clone()), after });
             }
             Op::Reactivate { id, name, before } => {
-                tx.prepare_cached(
-                    "UPDATE lifecycle SET status = 'active', deactivated_at = NULL, deactivated_by_name = NULL,
-                            deactivation_reason = NULL
-                     WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
-                )?
-                .execute([id])?;
+                lifecycle::set_active_tx(tx, id)?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
                 let after = json!({ "status": "active", "run": run_id });
                 written.push(Written { action: Action::Reactivated, subject, before: Some(before.clone()), after });
             }
             Op::Deactivate { id, name, reason } => {
-                tx.prepare_cached(
-                    "UPDATE lifecycle SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2,
-                            deactivation_reason = ?3
-                     WHERE person = (SELECT rowid FROM people WHERE id = ?4)",
-                )?
-                .execute(params![at, IMPORT_NAME, reason, id])?;
+                lifecycle::set_deactivated_tx(tx, id, &at, IMPORT_NAME, Some(reason))?;
                 sessions::end_all_tx(tx, id)?;
                 let subject = PersonRef { id: id.clone(), name: name.clone() };
                 let after = json!({ "status": "deactivated", "at": at, "reason": reason, "run": run_id });

@@ -24,8 +24,8 @@ use super::csv as reader;
 use super::nocase::NoCase;
 use super::ImportFile;
 use crate::error::{Error, Result};
-use crate::people;
 use crate::workspace::Workspace;
+use crate::{lifecycle, people};
 
 /// What happens to people who are in Roster but not in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -799,7 +799,7 @@ pub(crate) fn plan_tx(
                 }
             }
             (false, true) => {
-                let before = deactivation_tx(tx, p.id)?;
+                let before = lifecycle::deactivation_tx(tx, p.id)?;
                 reactivations.push(Op::Reactivate { id: id.clone(), name: name.clone(), before });
                 plan.reactivated.push(StatusChange {
                     id: id.clone(),
@@ -882,19 +882,6 @@ pub(crate) fn plan_tx(
     drop((rows, keys, dir));
     std::thread::spawn(move || drop((lines, arena)));
     Ok(Planned { plan, ops, active_before, no_rows })
-}
-
-/// A deactivated person's status as a reactivation's audit entry has it before: read for the few an
-/// import reactivates, not with everyone.
-fn deactivation_tx(tx: &Transaction, id: &str) -> Result<Value> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT deactivated_at, deactivated_by_name, deactivation_reason FROM lifecycle
-         WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
-    )?;
-    Ok(stmt.query_row([id], |r| {
-        let text = |i| r.get::<_, Option<String>>(i);
-        Ok(json!({ "status": "deactivated", "at": text(0)?, "by": text(1)?, "reason": text(2)? }))
-    })?)
 }
 
 /// Matches one row (as `read_file` read it) with Roster and decides what it is: a person to match or
