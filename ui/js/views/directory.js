@@ -91,10 +91,12 @@ export function mountDirectory(container) {
     type: 'search', class: 'input search', 'data-testid': 'search', value: state.query.search,
     placeholder: 'Search name, email, title, department', 'aria-label': 'Search the directory', autocomplete: 'off',
   });
-  const searchSoon = debounce(() => setQuery({ search: search.value.trim() }), 120);
-  search.addEventListener('input', searchSoon);
+  // data-typing marks a search typed but not yet applied (what end-to-end tests wait out).
+  const applySearch = (text) => { delete search.dataset.typing; setQuery({ search: text }); };
+  const searchSoon = debounce(() => applySearch(search.value.trim()), 120);
+  search.addEventListener('input', () => { search.dataset.typing = ''; searchSoon(); });
   search.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && search.value) { e.preventDefault(); search.value = ''; searchSoon.cancel(); setQuery({ search: '' }); }
+    if (e.key === 'Escape' && search.value) { e.preventDefault(); search.value = ''; searchSoon.cancel(); applySearch(''); }
   });
   const toolbar = h('div', { class: 'toolbar' }, viewButton, h('div', { class: 'search-wrap' }, search));
 
@@ -270,7 +272,10 @@ export function mountDirectory(container) {
     renderChrome();
   }
 
+  // The same query again (a search retyped as it was, the view already shown) keeps the list, its
+  // scroll and the selection: reloading would blank the rows under the pointer for nothing.
   function setQuery(patch) {
+    if (Object.entries(patch).every(([k, v]) => state.query[k] === v)) return;
     state.query = { ...state.query, ...patch };
     rememberedQuery = { ...state.query };
     state.selection = new Set();
