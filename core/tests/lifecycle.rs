@@ -98,7 +98,7 @@ fn direct_reports_need_a_handover_to_someone_or_explicitly_to_nobody() {
     let next = add(&c.ws, "Ned", "Next", None);
 
     let plan = lifecycle::plan(&c.ws, &ids(&[&boss])).unwrap();
-    assert_eq!(plan.reports.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Rex One", "Rue Two"]);
+    assert_eq!(plan.reports.iter().map(|r| r.person.name.as_str()).collect::<Vec<_>>(), ["Rex One", "Rue Two"]);
     let err = lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&boss]), None, None).unwrap_err();
     assert_eq!(err.code, Code::PreconditionFailed);
     assert_eq!(status(&c.ws, &boss), "active");
@@ -119,6 +119,36 @@ fn direct_reports_need_a_handover_to_someone_or_explicitly_to_nobody() {
     let change = lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&next]), None, Some(&Handover::Nobody)).unwrap();
     assert_eq!(change.summary, "Deactivated Ned Next. 2 direct reports now have no manager.");
     assert_eq!(manager_of(&c.ws, &r1), None);
+}
+
+#[test]
+fn the_plan_names_each_person_once_and_their_reports_in_the_order_given_each_by_name() {
+    let c = company(10);
+    let ann = add(&c.ws, "Ann", "First", None);
+    let abe = add(&c.ws, "Abe", "One", Some(&ann));
+    let zoe = add(&c.ws, "Zoe", "Second", None);
+    add(&c.ws, "Yan", "Low", Some(&zoe));
+    add(&c.ws, "xia", "Up", Some(&zoe));
+    // Zoe by id with spaces around it and by email, Ann twice, Abe last: his manager goes too. Her
+    // reports by name whatever its case ("xia" before "Yan"), not in the order they were added.
+    let keys = [format!(" {zoe} "), "zoe.second@acme.test".into(), ann.clone(), ann.clone(), abe.clone()];
+
+    let plan = lifecycle::plan(&c.ws, &keys).unwrap();
+    let people: Vec<&str> = plan.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["Zoe Second", "Ann First", "Abe One"]);
+    let reports: Vec<(&str, &str)> =
+        plan.reports.iter().map(|r| (r.person.name.as_str(), r.manager_name.as_str())).collect();
+    assert_eq!(reports, [("xia Up", "Zoe Second"), ("Yan Low", "Zoe Second")]);
+    assert!(plan.reports.iter().all(|r| r.manager_id == zoe));
+    // What the Deactivate dialog reads of each report.
+    let shown = serde_json::to_value(&plan.reports[0]).unwrap();
+    let fields: Vec<&str> = shown.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(fields, ["id", "managerId", "managerName", "name"]);
+
+    let change = lifecycle::deactivate(&c.ws, &c.admin, &keys, None, Some(&Handover::Nobody)).unwrap();
+    assert_eq!(change.summary, "Deactivated 3 people. 2 direct reports now have no manager.");
+    assert_eq!(change.ids, [zoe.clone(), ann.clone(), abe.clone()]);
+    assert_eq!(manager_of(&c.ws, &abe), Some(ann));
 }
 
 #[test]
