@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/019_pages_of_16_kib.sql"),
     include_str!("../migrations/020_lifecycle_table.sql"),
     include_str!("../migrations/021_manager_link_by_foreign_key.sql"),
+    include_str!("../migrations/022_deactivated_index_by_person.sql"),
 ];
 
 /// The schema version this build writes and reads.
