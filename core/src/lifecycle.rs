@@ -49,8 +49,8 @@ pub struct Plan {
     pub already_deactivated: Vec<PersonRef>,
     /// Active direct reports who are not deactivated with them: they need a handover.
     pub reports: Vec<Report>,
-    /// Their rows in the people table, in row order: `deactivate` updates them without looking each id
-    /// up again in the id index, walking the table forward (8% of that update at 10,000 people).
+    /// Their rows in the people table, in the order of `people`: `deactivate` updates them without
+    /// looking each id up again in the id index.
     #[serde(skip)]
     rows: Vec<i64>,
 }
@@ -143,8 +143,7 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     }
     // In the order the people were given, each one's reports by name.
     reports.sort_by_cached_key(|(at, r)| (*at, r.person.name.to_lowercase(), r.row));
-    let mut rows: Vec<i64> = active.iter().map(|&(.., row)| row).collect();
-    rows.sort_unstable();
+    let rows = active.iter().map(|&(.., row)| row).collect();
     Ok(Plan {
         people: active.into_iter().map(|(p, ..)| p).collect(),
         already_deactivated: inactive.into_iter().map(|(p, ..)| p).collect(),
@@ -293,13 +292,11 @@ pub fn deactivate(
         let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
         if !plan.reports.is_empty() {
             // The target was checked above (active, so present): unlike an undo's handover, which
-            // `set_managers_tx` makes, nothing needs to be looked up again. In row order, as above.
-            let mut rows: Vec<i64> = plan.reports.iter().map(|r| r.row).collect();
-            rows.sort_unstable();
+            // `set_managers_tx` makes, nothing needs to be looked up again.
             tx.prepare_cached(
                 "UPDATE lifecycle SET manager_id = ?1 WHERE person IN (SELECT value FROM json_each(?2))",
             )?
-            .execute(params![target_id, people::rows_json(rows)])?;
+            .execute(params![target_id, people::rows_json(plan.reports.iter().map(|r| r.row))])?;
         }
         // One "before" per old manager, shared by the entries of all their reports: it is written
         // to the audit texts once, not serialised again for each report.
