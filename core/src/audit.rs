@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use rusqlite::{params, Statement, Transaction};
+use rusqlite::{params, OptionalExtension, Statement, Transaction};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -138,13 +138,8 @@ pub struct Shared<'a> {
     pub after: Option<&'a Value>,
 }
 
-/// Writes the entries of a change in the caller's transaction, all with the same time. Each
-/// distinct before or after is written once, to `audit_texts`, and the entries point at it.
-///
-/// Why the texts go in one statement and not one per entry: FTS5 writes what it has gathered to
-/// disk as a new segment at every statement savepoint, so texts inserted one statement each (an
-/// HRIS import's thousands) made as many tiny segments and merged them again, ~40% of an import's
-/// writes. The entry rows themselves are indexed by no FTS table: they go in a hundred per statement.
+/// Writes the entries of a change in the caller's transaction, all with the same time, each at the
+/// head of its subject's chain (`link_tx`).
 pub fn record_all_tx<'a>(
     tx: &Transaction,
     actor: &Actor,
@@ -152,6 +147,52 @@ pub fn record_all_tx<'a>(
     entries: impl IntoIterator<Item = Shared<'a>>,
 ) -> Result<()> {
     let entries: Vec<Shared> = entries.into_iter().collect();
+    let first = next_entry_tx(tx)?;
+    let previous = link_tx(tx, first, &entries)?;
+    write_all_tx(tx, actor, change_id, first, &entries, &previous)
+}
+
+/// Where a person's entries end: their row in `lifecycle`, and their newest entry, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Chain {
+    pub row: i64,
+    pub newest: Option<i64>,
+}
+
+/// Like `record_all_tx`, for a change that updates its subjects' lifecycle rows anyway: it links the
+/// entries itself. Each entry comes with its subject's chain as read in this transaction (one entry
+/// per person), and the caller sets each person's `last_entry` to their entry's id, which is the id
+/// returned plus the entry's place. Deactivating 10,000 people does that in the updates it makes to
+/// their rows: a second pass over 21,000 rows to link them cost as much as the rest of the change.
+pub(crate) fn record_all_linked_tx(
+    tx: &Transaction,
+    actor: &Actor,
+    change_id: &str,
+    entries: &[Shared],
+    chains: impl IntoIterator<Item = Chain>,
+) -> Result<i64> {
+    let previous: Vec<Option<i64>> = chains.into_iter().map(|chain| chain.newest).collect();
+    assert_eq!(previous.len(), entries.len(), "a chain for every entry");
+    let first = next_entry_tx(tx)?;
+    write_all_tx(tx, actor, change_id, first, entries, &previous)?;
+    Ok(first)
+}
+
+/// Writes the entries of a bulk change, numbered from `first`, their `previous` given.
+///
+/// Each distinct before or after is written once, to `audit_texts`, and the entries point at it.
+/// Why the texts go in one statement and not one per entry: FTS5 writes what it has gathered to
+/// disk as a new segment at every statement savepoint, so texts inserted one statement each (an
+/// HRIS import's thousands) made as many tiny segments and merged them again, ~40% of an import's
+/// writes. The entry rows themselves are indexed by no FTS table: they go in a hundred per statement.
+fn write_all_tx(
+    tx: &Transaction,
+    actor: &Actor,
+    change_id: &str,
+    first: i64,
+    entries: &[Shared],
+    previous: &[Option<i64>],
+) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -160,7 +201,7 @@ pub fn record_all_tx<'a>(
     let mut texts: Vec<(String, bool)> = Vec::new();
     let mut by_text: HashMap<String, usize> = HashMap::default();
     let mut at_of: HashMap<*const Value, usize> = HashMap::default();
-    for entry in &entries {
+    for entry in entries {
         for value in [entry.before, entry.after].into_iter().flatten() {
             let at = *at_of.entry(value).or_insert_with(|| {
                 let text = value.to_string();
@@ -174,15 +215,21 @@ pub fn record_all_tx<'a>(
     }
     // Numbered here, so that the entries can point at them: the caller's write transaction keeps
     // anyone else from taking these ids meanwhile.
-    let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM audit_texts", [], |r| r.get(0))?;
+    let first_text: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM audit_texts", [], |r| r.get(0))?;
     tx.prepare_cached(
         "INSERT INTO audit_texts (id, change_id, text, findable)
          SELECT ?1 + key, ?2, value ->> 0, value ->> 1 FROM json_each(?3)",
     )?
-    .execute(params![first, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
-    let id_of = |value: Option<&Value>| value.map(|v| first + at_of[&(v as *const Value)] as i64);
+    .execute(params![first_text, change_id, serde_json::to_string(&texts).expect("texts serialise")])?;
+    let id_of = |value: Option<&Value>| value.map(|v| first_text + at_of[&(v as *const Value)] as i64);
     let rows: Vec<_> = entries.iter().map(|&entry| (entry, [id_of(entry.before), id_of(entry.after)])).collect();
-    insert_entries_tx(tx, actor, change_id, &time::now(), &rows)
+    insert_entries_tx(tx, actor, change_id, &time::now(), first, &rows, previous)
+}
+
+/// The id the next entry takes: the table's next, as the caller's write transaction keeps anyone
+/// else from writing to it meanwhile.
+fn next_entry_tx(tx: &Transaction) -> Result<i64> {
+    Ok(tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM audit")?.query_row([], |r| r.get(0))?)
 }
 
 /// A person's own fields, as the HRIS import and lifecycle changes write them.
@@ -227,7 +274,9 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
         before: entry.before.as_ref(),
         after: entry.after.as_ref(),
     };
-    insert_entries_tx(tx, actor, change_id, &time::now(), &[(shared, texts)])
+    let first = next_entry_tx(tx)?;
+    let previous = link_tx(tx, first, &[shared])?;
+    insert_entries_tx(tx, actor, change_id, &time::now(), first, &[(shared, texts)], &previous)
 }
 
 /// Entry rows per INSERT statement. A statement's start and finish (opening the table and its
@@ -236,7 +285,7 @@ pub fn record_tx(tx: &Transaction, actor: &Actor, change_id: &str, entry: Entry)
 const ROWS_PER_INSERT: usize = 100;
 /// The parameter every row of a write shares (`?1`, the write), and each row's own.
 const SHARED_PARAMETERS: usize = 1;
-const ROW_PARAMETERS: usize = 6;
+const ROW_PARAMETERS: usize = 7;
 
 /// `OR ROLLBACK`: an entry that breaks a rule of the table ends the whole change, as every error in
 /// `Workspace::write` does, so SQLite keeps no statement journal to undo this one statement alone
@@ -251,24 +300,26 @@ fn insert_entries_sql(rows: usize) -> String {
         })
         .collect();
     format!(
-        "INSERT OR ROLLBACK INTO audit (write_id, action, subject_id, subject_name, before_text, after_text, undo_of)
+        "INSERT OR ROLLBACK INTO audit (write_id, action, subject_id, subject_name, before_text, after_text, undo_of, previous)
          VALUES {}",
         values.join(", ")
     )
 }
 
-/// Writes entry rows, their befores and afters already in `audit_texts` under the ids given.
+/// Writes entry rows, their befores and afters already in `audit_texts` under the ids given, each
+/// after its `previous`.
 fn insert_entries_tx(
     tx: &Transaction,
     actor: &Actor,
     change_id: &str,
     at: &str,
+    first: i64,
     rows: &[(Shared, [Option<i64>; 2])],
+    previous: &[Option<i64>],
 ) -> Result<()> {
-    // The entries take the ids from here on, one after another: the table's next id, as nothing else
-    // writes to it in this transaction meanwhile. So one row of `audit_writes` says where they all are,
-    // and what they share: the change, the time and who wrote them.
-    let first: i64 = tx.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM audit")?.query_row([], |r| r.get(0))?;
+    // The entries take the ids from `first` (`next_entry_tx`) on, one after another. So one row of
+    // `audit_writes` says where they all are, and what they share: the change, the time and who
+    // wrote them.
     let last = first + rows.len() as i64 - 1;
     tx.prepare_cached(
         "INSERT INTO audit_writes (change_id, at, actor_id, actor_name, source, first, last)
@@ -287,8 +338,8 @@ fn insert_entries_tx(
     if chunks.len() > 0 {
         let mut insert = tx.prepare_cached(FULL.get_or_init(|| insert_entries_sql(ROWS_PER_INSERT)))?;
         insert.raw_bind_parameter(1, write)?;
-        for chunk in chunks {
-            bind_rows(&mut insert, chunk)?;
+        for (chunk, previous) in chunks.zip(previous.chunks_exact(ROWS_PER_INSERT)) {
+            bind_rows(&mut insert, chunk, previous)?;
             insert.raw_execute()?;
         }
     }
@@ -299,15 +350,15 @@ fn insert_entries_tx(
         };
         let mut insert = tx.prepare_cached(&sql)?;
         insert.raw_bind_parameter(1, write)?;
-        bind_rows(&mut insert, rest)?;
+        bind_rows(&mut insert, rest, &previous[rows.len() - rest.len()..])?;
         insert.raw_execute()?;
     }
     debug_assert_eq!(tx.last_insert_rowid(), last, "the entries of one write are numbered in a row");
     Ok(())
 }
 
-fn bind_rows(insert: &mut Statement, rows: &[(Shared, [Option<i64>; 2])]) -> Result<()> {
-    for (row, (entry, texts)) in rows.iter().enumerate() {
+fn bind_rows(insert: &mut Statement, rows: &[(Shared, [Option<i64>; 2])], previous: &[Option<i64>]) -> Result<()> {
+    for (row, ((entry, texts), previous)) in rows.iter().zip(previous).enumerate() {
         let first = SHARED_PARAMETERS + row * ROW_PARAMETERS + 1;
         insert.raw_bind_parameter(first, entry.action.as_str())?;
         insert.raw_bind_parameter(first + 1, entry.subject.map(|s| &s.id))?;
@@ -315,8 +366,39 @@ fn bind_rows(insert: &mut Statement, rows: &[(Shared, [Option<i64>; 2])]) -> Res
         insert.raw_bind_parameter(first + 3, texts[0])?;
         insert.raw_bind_parameter(first + 4, texts[1])?;
         insert.raw_bind_parameter(first + 5, undo_of(entry.after))?;
+        insert.raw_bind_parameter(first + 6, previous)?;
     }
     Ok(())
+}
+
+/// Puts the entries numbered from `first` at the head of their subjects' chains (version 23): returns
+/// each entry's `previous`, the entry before it about the same person, and makes the newest of them
+/// the person's `last_entry`. A subject no longer in the workspace (deleted in the same change) has
+/// no chain: a deletion leaves nothing to find them by.
+fn link_tx(tx: &Transaction, first: i64, entries: &[Shared]) -> Result<Vec<Option<i64>>> {
+    let mut chain_of = tx.prepare_cached(
+        "SELECT l.person, l.last_entry FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+    )?;
+    // Each person's chain so far, this write's own entries included (it can hold two about one person).
+    let mut chains: HashMap<&str, Option<Chain>> = HashMap::default();
+    let mut previous = vec![None; entries.len()];
+    for (at, entry) in entries.iter().enumerate() {
+        let Some(subject) = entry.subject else { continue };
+        let chain = match chains.entry(&subject.id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => new.insert(
+                chain_of.query_row([&subject.id], |r| Ok(Chain { row: r.get(0)?, newest: r.get(1)? })).optional()?,
+            ),
+        };
+        if let Some(chain) = chain {
+            previous[at] = chain.newest.replace(first + at as i64);
+        }
+    }
+    let mut head = tx.prepare_cached("UPDATE lifecycle SET last_entry = ?2 WHERE person = ?1")?;
+    for chain in chains.into_values().flatten() {
+        head.execute(params![chain.row, chain.newest])?;
+    }
+    Ok(previous)
 }
 
 /// Writes one before or after of a change; returns its id.
@@ -365,6 +447,53 @@ const COLUMNS: &str =
 /// The entries with their write and their before and after texts.
 pub(crate) const ENTRIES: &str = "audit a JOIN audit_writes w ON w.id = a.write_id
      LEFT JOIN audit_texts b ON b.id = a.before_text LEFT JOIN audit_texts f ON f.id = a.after_text";
+
+/// The ids of the entries about the person whose id is the parameter `subject`, newest first: their
+/// lifecycle row names the newest, and each entry the one before it about them (`link_tx`). The person
+/// with no entries, or no longer in the workspace, has none. With `after` (a parameter too), only the
+/// entries newer than that id: the walk stops there.
+pub(crate) fn about(subject: &str, after: Option<&str>) -> String {
+    let (walk, keep) = match after {
+        Some(after) => (format!("WHERE chain.id > {after}"), format!("id > {after}")),
+        None => (String::new(), "id IS NOT NULL".to_string()),
+    };
+    format!(
+        "WITH RECURSIVE chain(id) AS (
+             SELECT last_entry FROM lifecycle WHERE person = (SELECT rowid FROM people WHERE id = {subject})
+             UNION ALL SELECT a.previous FROM chain JOIN audit a ON a.id = chain.id {walk})
+         SELECT id FROM chain WHERE {keep}"
+    )
+}
+
+/// Makes the entries about the person `from` entries about `to` (a merge keeps `to`): their two
+/// chains become one, in order, with the newest at the head of `to`'s.
+pub(crate) fn move_entries_tx(tx: &Transaction, from: &str, to: &str) -> Result<()> {
+    let mut entries_of = tx.prepare_cached(&about("?1", None))?;
+    let moved: Vec<i64> = entries_of.query_map([from], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut both: Vec<i64> = entries_of.query_map([to], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    both.extend(&moved);
+    both.sort_unstable();
+    let json = |ids: &[i64]| serde_json::to_string(ids).expect("numbers serialise");
+    tx.execute(
+        "UPDATE audit SET subject_id = ?2 WHERE id IN (SELECT value FROM json_each(?1))",
+        params![json(&moved), to],
+    )?;
+    tx.execute(
+        "UPDATE audit SET previous = chained.previous
+         FROM (SELECT value AS id, lag(value) OVER (ORDER BY value) AS previous FROM json_each(?1)) AS chained
+         WHERE audit.id = chained.id",
+        [json(&both)],
+    )?;
+    let mut head = tx.prepare_cached(
+        "UPDATE lifecycle SET last_entry = ?2 WHERE person = (SELECT rowid FROM people WHERE id = ?1)",
+    )?;
+    head.execute(params![from, None::<i64>])?;
+    head.execute(params![to, both.last()])?;
+    Ok(())
+}
 
 /// A WHERE clause with named parameters (`:person` may appear several times).
 struct Where {
@@ -415,7 +544,7 @@ fn where_clause(filter: &Filter) -> Result<Where> {
         );
     }
     if let Some(id) = filter.subject_id.as_deref() {
-        add(" AND a.subject_id = :subject", ":subject", id.to_string());
+        add(&format!(" AND a.id IN ({})", about(":subject", None)), ":subject", id.to_string());
     }
     Ok(w)
 }

@@ -129,13 +129,16 @@ fn counts_tx(tx: &Transaction, p: &Person) -> Result<EraseCounts> {
         mail: count(tx, "SELECT count(*) FROM mail WHERE person_id = ?1 OR to_address = ?2", &[id, &p.email])?,
         audit_entries: count(
             tx,
-            "SELECT count(*) FROM (
-                 SELECT id FROM audit WHERE subject_id = ?1
+            &format!(
+                "SELECT count(*) FROM (
+                 SELECT id FROM audit WHERE id IN ({})
                  UNION SELECT a.id FROM audit_writes w JOIN audit a ON a.id BETWEEN w.first AND w.last
                        WHERE w.actor_id = ?1
                  UNION SELECT a.id FROM audit_texts t JOIN audit_writes w ON w.change_id = t.change_id
                        JOIN audit a ON a.id BETWEEN w.first AND w.last
                        WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.id IN (a.before_text, a.after_text))",
+                audit::about("?1", None)
+            ),
             &[id, &serde_json::to_string(&p.audit_texts).expect("numbers are JSON")],
         )?,
     })
@@ -324,10 +327,14 @@ fn audit_texts_tx(tx: &Transaction, subject: &PersonRef, email: &str, mentions: 
         mentions.map(|found| found.iter().filter(|r| *r % 8 == AUDIT_TEXTS).map(|r| r / 8).collect());
     // Found by the index, or a text of an entry about them (those are not all indexed: `audit::OWN_FIELDS`).
     let only = if candidates.is_some() {
-        "(id IN (SELECT value FROM json_each(?4)) OR id IN (SELECT before_text FROM audit WHERE subject_id = ?1)
-          OR id IN (SELECT after_text FROM audit WHERE subject_id = ?1)) AND"
+        format!(
+            "(id IN (SELECT value FROM json_each(?4))
+              OR id IN (SELECT before_text FROM audit WHERE id IN ({0}))
+              OR id IN (SELECT after_text FROM audit WHERE id IN ({0}))) AND",
+            audit::about("?1", None)
+        )
     } else {
-        ""
+        String::new()
     };
     let sql = format!(
         "SELECT id FROM audit_texts WHERE {only} (instr(text, ?1) > 0 OR instr(text, ?2) > 0 OR instr(text, ?3) > 0)"
@@ -382,7 +389,14 @@ fn erase_person_tx(tx: &Transaction, p: &Person) -> Result<()> {
     let (id, name, email) = (&p.subject.id, &p.subject.name, &p.email);
     // Others' records that mention them by name: the audit log (the entries about them and by them,
     // by index, and the texts that name them) and "deactivated by".
-    tx.execute("UPDATE audit SET subject_id = NULL, subject_name = ?2 WHERE subject_id = ?1", params![id, DELETED])?;
+    // Their entries' links go too: they would tie those anonymous entries together as one person's.
+    tx.execute(
+        &format!(
+            "UPDATE audit SET subject_id = NULL, subject_name = ?2, previous = NULL WHERE id IN ({})",
+            audit::about("?1", None)
+        ),
+        params![id, DELETED],
+    )?;
     tx.execute("UPDATE audit_writes SET actor_id = NULL, actor_name = ?2 WHERE actor_id = ?1", params![id, DELETED])?;
     let texts = serde_json::to_string(&p.audit_texts).expect("numbers are JSON");
     tx.execute(

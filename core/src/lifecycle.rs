@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::access::{self, sessions};
-use crate::audit::{self, Action, Actor, AuditEntry, Shared};
+use crate::audit::{self, Action, Actor, AuditEntry, Chain, Shared};
 use crate::error::{Error, Result};
 use crate::license;
 use crate::people::{self, PersonRef};
@@ -36,9 +36,10 @@ pub struct Report {
     pub person: PersonRef,
     pub manager_id: String,
     pub manager_name: String,
-    /// Its row in `people`: the handover updates it without looking the id up again.
+    /// Its row and its newest audit entry: the handover updates it and links its entry without
+    /// looking the id up again.
     #[serde(skip)]
-    row: i64,
+    chain: Chain,
 }
 
 /// What `deactivate` will do with these people; changes nothing.
@@ -49,10 +50,10 @@ pub struct Plan {
     pub already_deactivated: Vec<PersonRef>,
     /// Active direct reports who are not deactivated with them: they need a handover.
     pub reports: Vec<Report>,
-    /// Their rows in the people table, in the order of `people`: `deactivate` updates them without
-    /// looking each id up again in the id index.
+    /// Their rows in the people table and their newest audit entries, in the order of `people`:
+    /// `deactivate` updates them and links their entries without looking each id up again.
     #[serde(skip)]
-    rows: Vec<i64>,
+    chains: Vec<Chain>,
 }
 
 /// A change made, for the toast and its Undo.
@@ -67,8 +68,8 @@ pub struct Change {
     pub summary: String,
 }
 
-/// A person given to a lifecycle change, with their status and their row in `people`.
-type Resolved = (PersonRef, String, i64);
+/// A person given to a lifecycle change, with their status, their row and their newest audit entry.
+type Resolved = (PersonRef, String, Chain);
 
 /// Resolves ids or emails, each once, in the order given, with their status and row. Ids (what the
 /// app sends) are looked up together; anything else (an email, an old email) one by one.
@@ -83,17 +84,17 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
     order.sort_unstable();
     let mut by_key: Vec<Option<Resolved>> = keys.iter().map(|_| None).collect();
     let mut found = tx.prepare_cached(
-        "SELECT j.key, p.name, l.status, p.rowid FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value
+        "SELECT j.key, p.name, l.status, p.rowid, l.last_entry FROM json_each(?1) j CROSS JOIN people p ON p.id = j.value
          JOIN lifecycle l ON l.person = p.rowid",
     )?;
     let mut rows = found.query([people::ids_json(order.iter().map(|&(id, _)| id))])?;
     while let Some(r) = rows.next()? {
         let (id, at) = order[r.get::<_, usize>(0)?];
         let person = PersonRef { id: id.to_string(), name: r.get(1)? };
-        by_key[at] = Some((person, r.get(2)?, r.get(3)?));
+        by_key[at] = Some((person, r.get(2)?, Chain { row: r.get(3)?, newest: r.get(4)? }));
     }
     let mut status = tx.prepare_cached(
-        "SELECT l.status, l.person FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
+        "SELECT l.status, l.person, l.last_entry FROM people p JOIN lifecycle l ON l.person = p.rowid WHERE p.id = ?1",
     )?;
     let mut seen = HashSet::default();
     let mut out = Vec::with_capacity(keys.len());
@@ -102,11 +103,12 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
             Some(found) => found,
             None => {
                 let subject = people::resolve_tx(tx, key)?;
-                let (s, row) = status.query_row([&subject.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                (subject, s, row)
+                let (s, chain) = status
+                    .query_row([&subject.id], |r| Ok((r.get(0)?, Chain { row: r.get(1)?, newest: r.get(2)? })))?;
+                (subject, s, chain)
             }
         };
-        if seen.insert(found.2) {
+        if seen.insert(found.2.row) {
             out.push(found);
         }
     }
@@ -116,14 +118,14 @@ fn resolve_all_tx(tx: &Transaction, keys: &[String]) -> Result<Vec<Resolved>> {
 fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
     let (active, inactive): (Vec<_>, Vec<_>) =
         resolve_all_tx(tx, keys)?.into_iter().partition(|(_, s, _)| s == "active");
-    let chosen: HashSet<i64> = active.iter().map(|&(.., row)| row).collect();
+    let chosen: HashSet<i64> = active.iter().map(|(.., chain)| chain.row).collect();
     // All their active reports at once, by the manager index. Their managers' names are known already:
     // not looked up again for each. Joined from json_each rather than `IN (SELECT …)`, which first
     // copies the ids into a temporary index, and in id order, so that the lookups walk the manager
     // index forward (14% of planning 10,000 people); `j.key` says which of them manages the report.
     let mut stmt = tx.prepare_cached(
-        "SELECT j.key, l.person, p.id, p.name FROM json_each(?1) j CROSS JOIN lifecycle l ON l.manager_id = j.value
-         JOIN people p ON p.rowid = l.person WHERE l.status = 'active'",
+        "SELECT j.key, l.person, p.id, p.name, l.last_entry FROM json_each(?1) j
+         CROSS JOIN lifecycle l ON l.manager_id = j.value JOIN people p ON p.rowid = l.person WHERE l.status = 'active'",
     )?;
     let mut managers: Vec<(&str, usize)> = active.iter().enumerate().map(|(i, (p, ..))| (p.id.as_str(), i)).collect();
     managers.sort_unstable();
@@ -139,16 +141,17 @@ fn plan_tx(tx: &Transaction, keys: &[String]) -> Result<Plan> {
         let manager = &active[at].0;
         let person = PersonRef { id: r.get(2)?, name: r.get(3)? };
         let (manager_id, manager_name) = (manager.id.clone(), manager.name.clone());
-        reports.push((at, Report { person, manager_id, manager_name, row }));
+        let chain = Chain { row, newest: r.get(4)? };
+        reports.push((at, Report { person, manager_id, manager_name, chain }));
     }
     // In the order the people were given, each one's reports by name.
-    reports.sort_by_cached_key(|(at, r)| (*at, r.person.name.to_lowercase(), r.row));
-    let rows = active.iter().map(|&(.., row)| row).collect();
+    reports.sort_by_cached_key(|(at, r)| (*at, r.person.name.to_lowercase(), r.chain.row));
+    let chains = active.iter().map(|&(.., chain)| chain).collect();
     Ok(Plan {
         people: active.into_iter().map(|(p, ..)| p).collect(),
         already_deactivated: inactive.into_iter().map(|(p, ..)| p).collect(),
         reports: reports.into_iter().map(|(_, r)| r).collect(),
-        rows,
+        chains,
     })
 }
 
@@ -279,25 +282,9 @@ pub fn deactivate(
         let target = handover_target_tx(tx, &plan, handover)?;
         let change = people::new_id();
         let at = time::now();
-        // `OR ROLLBACK`, as the audit's inserts: a broken rule ends the whole change anyway, so SQLite
-        // keeps no journal to undo this statement alone (4% of it).
-        tx.prepare_cached(
-            "UPDATE OR ROLLBACK lifecycle
-             SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3
-             WHERE person IN (SELECT value FROM json_each(?4))",
-        )?
-        .execute(params![at, actor.name, reason, people::rows_json(plan.rows.iter().copied())])?;
         sessions::end_all_of_tx(tx, plan.people.iter().map(|p| p.id.as_str()))?;
         let target_id = target.as_ref().map(|t| t.id.as_str());
         let handed_to = manager_json(target_id, target.as_ref().map(|t| t.name.as_str()));
-        if !plan.reports.is_empty() {
-            // The target was checked above (active, so present): unlike an undo's handover, which
-            // `set_managers_tx` makes, nothing needs to be looked up again.
-            tx.prepare_cached(
-                "UPDATE lifecycle SET manager_id = ?1 WHERE person IN (SELECT value FROM json_each(?2))",
-            )?
-            .execute(params![target_id, people::rows_json(plan.reports.iter().map(|r| r.row))])?;
-        }
         // One "before" per old manager, shared by the entries of all their reports: it is written
         // to the audit texts once, not serialised again for each report.
         let mut was: HashMap<&str, Value> = HashMap::default();
@@ -318,7 +305,40 @@ pub fn deactivate(
             before: Some(&was[r.manager_id.as_str()]),
             after: Some(&handed_to),
         });
-        audit::record_all_tx(tx, actor, &change, deactivations.chain(handovers))?;
+        let entries: Vec<Shared> = deactivations.chain(handovers).collect();
+        let chains: Vec<Chain> = plan.chains.iter().copied().chain(plan.reports.iter().map(|r| r.chain)).collect();
+        // Each person's entry becomes their newest in the same pass that changes their row: the
+        // updates get each row with the place of its entry (`audit::record_all_linked_tx`).
+        let first = audit::record_all_linked_tx(tx, actor, &change, &entries, chains.iter().copied())?;
+        let (leaving, handed_over) = chains.split_at(plan.people.len());
+        // `OR ROLLBACK`, as the audit's inserts: a broken rule ends the whole change anyway, so SQLite
+        // keeps no journal to undo this statement alone (4% of it).
+        tx.prepare_cached(
+            "UPDATE OR ROLLBACK lifecycle
+             SET status = 'deactivated', deactivated_at = ?1, deactivated_by_name = ?2, deactivation_reason = ?3,
+                 last_entry = ?4 + j.value
+             FROM json_each(?5) j WHERE lifecycle.person = j.key",
+        )?
+        .execute(params![
+            at,
+            actor.name,
+            reason,
+            first,
+            people::places_json(leaving.iter().map(|c| c.row))
+        ])?;
+        if !handed_over.is_empty() {
+            // The target was checked above (active, so present): unlike an undo's handover, which
+            // `set_managers_tx` makes, nothing needs to be looked up again.
+            tx.prepare_cached(
+                "UPDATE lifecycle SET manager_id = ?1, last_entry = ?2 + j.value
+                 FROM json_each(?3) j WHERE lifecycle.person = j.key",
+            )?
+            .execute(params![
+                target_id,
+                first + leaving.len() as i64,
+                people::places_json(handed_over.iter().map(|c| c.row))
+            ])?;
+        }
         let mut summary = format!("Deactivated {}.", people_phrase(&plan.people));
         if !plan.reports.is_empty() {
             let n = plan.reports.len();
@@ -507,10 +527,11 @@ fn check_undoable_tx(tx: &Transaction, change_id: &str, entries: &[AuditEntry]) 
     if undone {
         return Err(Error::conflict("This change was already undone."));
     }
-    let mut later = tx.prepare_cached(
+    let mut later = tx.prepare_cached(&format!(
         "SELECT EXISTS (SELECT 1 FROM audit a JOIN audit_writes w ON w.id = a.write_id
-                            WHERE a.subject_id = ?1 AND a.id > ?2 AND w.change_id <> ?3)",
-    )?;
+                        WHERE a.id IN ({}) AND w.change_id <> ?3)",
+        audit::about("?1", Some("?2"))
+    ))?;
     for entry in entries {
         let subject = entry.subject.as_ref().expect("checked above");
         if later.query_row(params![subject.id, entry.id, change_id], |r| r.get::<_, bool>(0))? {

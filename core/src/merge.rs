@@ -159,7 +159,7 @@ fn counts_tx(tx: &Transaction, id: &str) -> Result<Counts> {
         one_on_ones: count(tx, "SELECT count(*) FROM one_on_ones WHERE person_id = ?1 OR manager_id = ?1", id)?,
         private_notes: count(tx, "SELECT count(*) FROM one_on_one_notes WHERE author_id = ?1", id)?,
         direct_reports: count(tx, "SELECT count(*) FROM lifecycle WHERE manager_id = ?1", id)?,
-        audit_entries: count(tx, "SELECT count(*) FROM audit WHERE subject_id = ?1", id)?,
+        audit_entries: count(tx, &format!("SELECT count(*) FROM ({})", audit::about("?1", None)), id)?,
     })
 }
 
@@ -398,7 +398,6 @@ fn move_history_tx(tx: &Transaction, from: &str, to: &str) -> Result<()> {
         "UPDATE one_on_ones SET manager_id = ?2 WHERE manager_id = ?1",
         "UPDATE one_on_one_notes SET author_id = ?2 WHERE author_id = ?1",
         "UPDATE lifecycle SET manager_id = ?2 WHERE manager_id = ?1 AND person <> (SELECT rowid FROM people WHERE id = ?2)",
-        "UPDATE audit SET subject_id = ?2 WHERE subject_id = ?1",
         "INSERT OR IGNORE INTO cycle_participants (cycle_id, person_id) SELECT cycle_id, ?2 FROM cycle_participants WHERE person_id = ?1",
         "DELETE FROM cycle_participants WHERE person_id = ?1",
         "UPDATE mail SET person_id = ?2 WHERE person_id = ?1",
@@ -412,7 +411,7 @@ fn move_history_tx(tx: &Transaction, from: &str, to: &str) -> Result<()> {
             _ => stmt.execute([from, to])?,
         };
     }
-    Ok(())
+    audit::move_entries_tx(tx, from, to)
 }
 
 /// The source's email and employee ID now find the destination; they join its search text.

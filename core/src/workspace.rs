@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/020_lifecycle_table.sql"),
     include_str!("../migrations/021_manager_link_by_foreign_key.sql"),
     include_str!("../migrations/022_deactivated_index_by_person.sql"),
+    include_str!("../migrations/023_audit_entries_linked_by_person.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -5,7 +5,7 @@ mod common;
 use common::{add, audit_count, company, manager_of, status};
 use roster_core::audit::{self, Filter};
 use roster_core::lifecycle::{self, Handover};
-use roster_core::{access, license, Code};
+use roster_core::{access, history, license, Code};
 
 fn ids(list: &[&String]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -255,6 +255,27 @@ fn undoing_a_deactivation_of_two_managers_gives_each_report_back_their_own_manag
             "Deactivated Mia Boss",
         ]
     );
+}
+
+#[test]
+fn each_person_s_activity_lists_their_deactivations_and_handovers_newest_first() {
+    let c = company(10);
+    let mia = add(&c.ws, "Mia", "Boss", None);
+    let rex = add(&c.ws, "Rex", "One", Some(&mia));
+    let hal = add(&c.ws, "Hal", "Heir", None);
+    lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&rex]), Some("On leave"), None).unwrap();
+    lifecycle::reactivate(&c.ws, &c.admin, &ids(&[&rex])).unwrap();
+    let to = Handover::To { person_id: hal.clone() };
+    lifecycle::deactivate(&c.ws, &c.admin, &ids(&[&mia]), Some("Reorg"), Some(&to)).unwrap();
+    let activity = |id: &str| -> Vec<String> {
+        history::profile(&c.ws, None, id).unwrap().activity.into_iter().map(|e| e.summary).collect()
+    };
+    assert_eq!(
+        activity(&rex),
+        ["Manager of Rex One: Mia Boss → Hal Heir", "Reactivated Rex One", "Deactivated Rex One (reason: On leave)"]
+    );
+    assert_eq!(activity(&mia), ["Deactivated Mia Boss (reason: Reorg)"]);
+    assert!(activity(&hal).is_empty(), "taking over reports is logged on the reports");
 }
 
 #[test]

@@ -52,6 +52,15 @@ fn merge_and_check(ws: &Workspace, admin: &roster_core::audit::Actor, source: &s
         assert_eq!(left.len(), expected_left, "{kind}: rows left on the source");
     }
     assert_eq!(status(ws, source), "deactivated");
+    // Each one's activity lists exactly the entries about them, newest first: the source's entries
+    // joined the destination's in order (each entry links to the one before it about the same person).
+    for person in [source, destination] {
+        let mut about: Vec<i64> =
+            rows_of(ws, "audit", "subject_id = ?1", person).iter().map(|id| id.parse().unwrap()).collect();
+        about.sort_unstable_by(|a, b| b.cmp(a));
+        let activity: Vec<i64> = history::profile(ws, None, person).unwrap().activity.iter().map(|e| e.id).collect();
+        assert_eq!(activity, about, "the activity of {person}");
+    }
 }
 
 #[test]
@@ -93,6 +102,21 @@ fn every_kind_moves_exactly_as_previewed_across_many_companies() {
             .unwrap();
         assert_eq!(cycles, 0);
     }
+}
+
+#[test]
+fn the_kept_account_s_activity_lists_both_accounts_entries_in_the_order_they_happened() {
+    let c = company(10);
+    let (old, new) = (add(&c.ws, "Ann", "Old", None), add(&c.ws, "Ann", "New", None));
+    // Entries about the two, taking turns: the merge joins the two runs of the log into one.
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&new), Some("on leave"), None).unwrap();
+    lifecycle::deactivate(&c.ws, &c.admin, std::slice::from_ref(&old), Some("duplicate"), None).unwrap();
+    lifecycle::reactivate(&c.ws, &c.admin, std::slice::from_ref(&new)).unwrap();
+    merge_and_check(&c.ws, &c.admin, &old, &new);
+    let activity = history::profile(&c.ws, None, &new).unwrap().activity;
+    let told: Vec<&str> = activity.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(told, ["reactivated", "deactivated", "deactivated"], "{activity:?}");
+    assert_eq!(activity[1].subject.as_ref().unwrap().name, "Ann Old", "the moved entry still names whom it was about");
 }
 
 #[test]

@@ -199,6 +199,13 @@ fn a_version_1_workspace_migrates_forward_and_keeps_its_history() {
         log.into_iter().find(|e| e.change_id == "ch1").unwrap()
     };
     assert_eq!(manager_change(&ws).summary, "Manager of Ada Admin: Bob Builder → nobody");
+    // Her activity lists the entries about her, newest first: since version 23 each entry links to the
+    // one before it about the same person, and the upgrade linked the old ones.
+    let activity = |ws: &Workspace| -> Vec<String> {
+        let profile = roster_core::history::profile(ws, None, "p1").unwrap();
+        profile.activity.into_iter().map(|e| e.change_id).collect()
+    };
+    assert_eq!(activity(&ws), ["ch1", "ch0"]);
     // Versions 15 and 17 copied the log into new tables: an entry keeps its id, time and actor, and
     // a source that is none of app, cli, import and system is still refused.
     let change = manager_change(&ws);

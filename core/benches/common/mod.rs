@@ -152,6 +152,16 @@ pub fn long_log_company(big: &Path) -> PathBuf {
              FROM heavy h JOIN audit_writes aw ON aw.change_id = 'moves-' || h.n
              JOIN k ON k.i < 25 JOIN who w ON w.n = (h.n * 2477 + k.i * 13) % (SELECT count(*) FROM who)
              ORDER BY h.n, k.i;
+         -- Each entry linked to the one before it about the same person, and each person to their
+         -- newest, as Roster writes them (and as version 23 linked an older log).
+         UPDATE audit SET previous = chained.previous
+         FROM (SELECT id, lag(id) OVER (PARTITION BY subject_id ORDER BY id) AS previous
+               FROM audit WHERE subject_id IS NOT NULL) AS chained
+         WHERE audit.id = chained.id AND chained.previous IS NOT NULL;
+         UPDATE lifecycle SET last_entry = newest.id
+         FROM (SELECT p.rowid AS person, max(a.id) AS id FROM audit a JOIN people p ON p.id = a.subject_id
+               GROUP BY p.rowid) AS newest
+         WHERE lifecycle.person = newest.person;
          COMMIT;
          INSERT INTO mentions (mentions) VALUES ('optimize');
          PRAGMA wal_checkpoint(TRUNCATE);
