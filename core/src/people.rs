@@ -1,7 +1,5 @@
 //! Person rows: adding someone, and finding a person by email or id.
 
-use std::fmt::Write;
-
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -155,13 +153,17 @@ pub(crate) fn ids_json<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
 pub(crate) fn places_json(rows: impl IntoIterator<Item = i64>) -> String {
     let mut places: Vec<(i64, usize)> = rows.into_iter().enumerate().map(|(place, row)| (row, place)).collect();
     places.sort_unstable();
-    let mut json = String::with_capacity(places.len() * 12 + 2);
-    for (row, place) in places {
-        json.push(if json.is_empty() { '{' } else { ',' });
-        write!(json, "\"{row}\":{place}").expect("a String takes any text");
-    }
-    if json.is_empty() {
-        json.push('{');
+    let mut json = String::with_capacity(places.len() * 14 + 2);
+    let mut number = itoa::Buffer::new();
+    json.push('{');
+    for (at, (row, place)) in places.into_iter().enumerate() {
+        if at > 0 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(number.format(row));
+        json.push_str("\":");
+        json.push_str(number.format(place));
     }
     json.push('}');
     json
